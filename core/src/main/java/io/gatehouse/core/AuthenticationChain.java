@@ -1,0 +1,334 @@
+package io.gatehouse.core;
+
+import io.gatehouse.core.AuthenticationResult.Abstained;
+import io.gatehouse.core.AuthenticationResult.Authenticated;
+import io.gatehouse.core.AuthenticationResult.Rejected;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The assembled authenticator, wired as kube-apiserver wires its own ({@code authenticator.Config.New}):
+ * request authenticators (client certificates) and one bearer-token step in chain order; the token step
+ * runs the token authenticators as a union behind the token cache; every success gets
+ * {@code system:authenticated}; anonymous, when enabled, only answers requests that present no credential.
+ *
+ * <p>Thread-safe. {@link #authenticate} never throws. {@link #close()} closes every authenticator that is
+ * {@link AutoCloseable} (file watchers, key refreshers).
+ *
+ * <pre>{@code
+ * AuthenticationChain chain = AuthenticationChain.builder()
+ *         .addToken("static-token", tokens)
+ *         .apiAudiences(List.of("https://kubernetes.default.svc"))
+ *         .build();
+ * AuthenticationResult verdict = chain.authenticate(AuthenticationRequest.bearer(token));
+ * }</pre>
+ */
+public final class AuthenticationChain implements Authenticator, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuthenticationChain.class);
+
+    private final List<Named<Authenticator>> requestMembers;
+    private final List<Named<TokenAuthenticator>> tokenMembers;
+    private final List<String> apiAudiences;
+    private final boolean anonymous;
+    private final AuthenticationListener listener;
+    private final Authenticator cached;
+    private final Authenticator uncached;
+    private final List<Object> closeables;
+
+    private AuthenticationChain(Builder b) {
+        this.apiAudiences = List.copyOf(b.apiAudiences);
+        this.anonymous = b.anonymous;
+        this.listener = SafeListener.wrap(b.listener);
+        this.closeables = new ArrayList<>();
+        List<Named<TokenAuthenticator>> tokens = new ArrayList<>();
+        for (Named<?> m : b.members) {
+            closeables.add(m.member());
+            if (m.token()) {
+                TokenAuthenticator t = (TokenAuthenticator) m.member();
+                TokenAuthenticator judged = t.isAudienceAware() ? t : new AudienceAgnosticTokenAuthenticator(apiAudiences, t);
+                tokens.add(new Named<>(m.name(), judged, true));
+            }
+        }
+        this.tokenMembers = List.copyOf(tokens);
+        TokenAuthenticator tokenUnion = tokenUnion(tokenMembers);
+        TokenAuthenticator tokenCache = tokenUnion == null || !b.cachePolicy.enabled()
+                ? tokenUnion
+                : new CachingTokenAuthenticator(tokenUnion, b.cachePolicy, b.clock, listener);
+        this.cached = assemble(b.members, tokenCache);
+        this.uncached = assemble(b.members, tokenUnion);
+        List<Named<Authenticator>> requests = new ArrayList<>();
+        for (Named<?> m : b.members) {
+            if (!m.token()) {
+                requests.add(new Named<>(m.name(), (Authenticator) m.member(), false));
+            }
+        }
+        this.requestMembers = List.copyOf(requests);
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public AuthenticationResult authenticate(AuthenticationRequest request) {
+        long start = System.nanoTime();
+        AuthenticationResult result = judge(cached, request);
+        Duration latency = Duration.ofNanos(System.nanoTime() - start);
+        if (result instanceof Authenticated a) {
+            listener.authenticated(a.user(), latency);
+        } else if (result instanceof Rejected r) {
+            listener.rejected(r, latency);
+        } else {
+            listener.abstained(latency);
+        }
+        return result;
+    }
+
+    /**
+     * Every authenticator's verdict on {@code request}, in chain order, bypassing the token cache, and the
+     * outcome the chain reaches. For troubleshooting: it runs every verifier, so it costs more than
+     * {@link #authenticate}. Never throws.
+     */
+    public Explanation explain(AuthenticationRequest request) {
+        AuthenticationRequest effective = withApiAudiences(request);
+        List<Explanation.Verdict> verdicts = new ArrayList<>();
+        for (Named<Authenticator> m : requestMembers) {
+            verdicts.add(new Explanation.Verdict(m.name(), guarded(() -> m.member().authenticate(effective))));
+        }
+        String token = BearerTokenAuthenticator.extract(effective.header("Authorization"));
+        for (Named<TokenAuthenticator> m : tokenMembers) {
+            AuthenticationResult r = token == null || token.isEmpty()
+                    ? Abstained.instance()
+                    : guarded(() -> m.member().authenticate(token, effective.audiences()));
+            verdicts.add(new Explanation.Verdict(m.name(), r));
+        }
+        return new Explanation(verdicts, judge(uncached, request));
+    }
+
+    /** The API audiences that audience-agnostic authenticators answer for; empty when none are set. */
+    public List<String> apiAudiences() {
+        return apiAudiences;
+    }
+
+    @Override
+    public void close() {
+        RuntimeException failure = null;
+        for (Object c : closeables) {
+            if (c instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    if (failure == null) {
+                        failure = new IllegalStateException("closing the authentication chain failed");
+                    }
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private AuthenticationResult judge(Authenticator pipeline, AuthenticationRequest request) {
+        AuthenticationRequest effective = withApiAudiences(request);
+        AuthenticationResult r = guarded(() -> pipeline.authenticate(effective));
+        if (r instanceof Authenticated a && !audiencesAreAcceptable(effective.audiences(), a.audiences())) {
+            return new Rejected(RejectionReason.WRONG_AUDIENCE, "unable to match the audience: "
+                    + Quoting.goList(a.audiences()) + " , accepted: " + Quoting.goList(effective.audiences()),
+                    a.warnings(), List.of());
+        }
+        return r;
+    }
+
+    /** As Kubernetes' HTTP filter: a request that names no audiences is judged for the API audiences. */
+    private AuthenticationRequest withApiAudiences(AuthenticationRequest request) {
+        return request.audiences().isEmpty() && !apiAudiences.isEmpty() ? request.withAudiences(apiAudiences) : request;
+    }
+
+    private static boolean audiencesAreAcceptable(List<String> requested, List<String> granted) {
+        return requested.isEmpty() || granted.isEmpty()
+                || !AudienceAgnosticTokenAuthenticator.intersect(requested, granted).isEmpty();
+    }
+
+    private static AuthenticationResult guarded(java.util.function.Supplier<AuthenticationResult> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            // An authenticator broke its contract; fail closed rather than throw at the caller.
+            LOG.error("an authenticator threw instead of returning a verdict", e);
+            return Rejected.of(RejectionReason.INTERNAL_ERROR, "authentication failed unexpectedly");
+        }
+    }
+
+    private static TokenAuthenticator tokenUnion(List<Named<TokenAuthenticator>> tokens) {
+        if (tokens.isEmpty()) {
+            return null;
+        }
+        if (tokens.size() == 1) {
+            return tokens.get(0).member();
+        }
+        List<TokenAuthenticator> members = new ArrayList<>();
+        tokens.forEach(t -> members.add(t.member()));
+        return (token, audiences) -> Union.evaluate(members, m -> m.authenticate(token, audiences), false);
+    }
+
+    /** Request members in order, the bearer step where the first token member stands, then adders. */
+    private Authenticator assemble(List<Named<?>> members, TokenAuthenticator tokens) {
+        List<Authenticator> steps = new ArrayList<>();
+        boolean bearerPlaced = false;
+        for (Named<?> m : members) {
+            if (!m.token()) {
+                steps.add((Authenticator) m.member());
+            } else if (!bearerPlaced) {
+                steps.add(new BearerTokenAuthenticator(tokens));
+                bearerPlaced = true;
+            }
+        }
+        Authenticator union = steps.size() == 1
+                ? steps.get(0)
+                : request -> Union.evaluate(steps, s -> s.authenticate(request), false);
+        Authenticator withGroup = steps.isEmpty() ? null : request -> addAuthenticatedGroup(union.authenticate(request));
+        if (!anonymous) {
+            return withGroup;
+        }
+        Authenticator anon = request -> AnonymousAuthenticator.RESULT;
+        if (withGroup == null) {
+            return anon;
+        }
+        List<Authenticator> failOnError = List.of(withGroup, anon);
+        return request -> Union.evaluate(failOnError, s -> s.authenticate(request), true);
+    }
+
+    /** Kubernetes' {@code AuthenticatedGroupAdder}. */
+    static AuthenticationResult addAuthenticatedGroup(AuthenticationResult r) {
+        if (!(r instanceof Authenticated a)) {
+            return r;
+        }
+        UserInfo u = a.user();
+        if (u.name().equals(KubernetesNames.ANONYMOUS)) {
+            return a;
+        }
+        for (String g : u.groups()) {
+            if (g.equals(KubernetesNames.ALL_AUTHENTICATED) || g.equals(KubernetesNames.ALL_UNAUTHENTICATED)) {
+                return a;
+            }
+        }
+        return a.withUser(u.withGroupAdded(KubernetesNames.ALL_AUTHENTICATED));
+    }
+
+    /** A chain entry; {@code token} tells which SPI it was added as, in case it implements both. */
+    private record Named<T>(String name, T member, boolean token) {
+    }
+
+    /**
+     * Builds an {@link AuthenticationChain}. Each setter validates its argument at once; {@link #build()}
+     * checks the whole. Not thread-safe.
+     */
+    public static final class Builder {
+        private final List<Named<?>> members = new ArrayList<>();
+        private final Set<String> names = new LinkedHashSet<>();
+        private final List<String> apiAudiences = new ArrayList<>();
+        private boolean anonymous;
+        private TokenCachePolicy cachePolicy = TokenCachePolicy.DEFAULT;
+        private AuthenticationListener listener = AuthenticationListener.logging();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /**
+         * Appends a request authenticator (for example client certificates).
+         *
+         * @throws IllegalArgumentException if {@code name} is blank or already used in this chain
+         */
+        public Builder add(String name, Authenticator authenticator) {
+            members.add(new Named<>(uniqueName(name), Objects.requireNonNull(authenticator, "authenticator"), false));
+            return this;
+        }
+
+        /**
+         * Appends a token authenticator. All token authenticators run as one union behind the bearer-token
+         * step and the token cache, placed where the first of them stands among the request authenticators.
+         *
+         * @throws IllegalArgumentException if {@code name} is blank or already used in this chain
+         */
+        public Builder addToken(String name, TokenAuthenticator authenticator) {
+            members.add(new Named<>(uniqueName(name), Objects.requireNonNull(authenticator, "authenticator"), true));
+            return this;
+        }
+
+        /** Sets the API audiences (Kubernetes' {@code --api-audiences}). */
+        public Builder apiAudiences(List<String> audiences) {
+            apiAudiences.clear();
+            for (String a : audiences) {
+                if (a == null || a.isEmpty()) {
+                    throw new IllegalArgumentException("an API audience must not be empty");
+                }
+                apiAudiences.add(a);
+            }
+            return this;
+        }
+
+        /**
+         * Enables anonymous requests ({@code system:anonymous} in {@code system:unauthenticated}) for
+         * requests that present no credential. A presented but bad credential is still rejected. Off by
+         * default.
+         */
+        public Builder anonymous(boolean enabled) {
+            this.anonymous = enabled;
+            return this;
+        }
+
+        /** Sets the token cache policy; {@link TokenCachePolicy#DEFAULT} unless set. */
+        public Builder tokenCache(TokenCachePolicy policy) {
+            this.cachePolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Sets the event listener; {@link AuthenticationListener#logging()} unless set. */
+        public Builder listener(AuthenticationListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Sets the clock the token cache reads; the system UTC clock unless set. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Builds the chain.
+         *
+         * @throws IllegalStateException if the chain has no authenticator and anonymous is off: it could
+         *                               never authenticate anyone
+         */
+        public AuthenticationChain build() {
+            if (members.isEmpty() && !anonymous) {
+                throw new IllegalStateException(
+                        "the chain has no authenticator: add one, or enable anonymous(true) for an open server");
+            }
+            return new AuthenticationChain(this);
+        }
+
+        private String uniqueName(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("an authenticator's name must not be blank");
+            }
+            if (!names.add(name)) {
+                throw new IllegalArgumentException("an authenticator named '" + name + "' is already in the chain");
+            }
+            return name;
+        }
+    }
+}

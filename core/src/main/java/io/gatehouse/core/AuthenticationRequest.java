@@ -1,0 +1,140 @@
+package io.gatehouse.core;
+
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * A transport-neutral request: headers (names case-insensitive), the TLS peer certificate chain as the
+ * client presented it, and the audiences the caller asks the credential to be valid for.
+ *
+ * <p>Immutable and thread-safe. {@link #toString()} names the headers but never prints their values, so
+ * that a request can be logged without leaking a credential.
+ */
+public final class AuthenticationRequest {
+
+    private final Map<String, List<String>> headers;
+    private final List<X509Certificate> peerCertificates;
+    private final List<String> audiences;
+
+    private AuthenticationRequest(AuthenticationRequest base, List<String> audiences) {
+        this.headers = base.headers;
+        this.peerCertificates = base.peerCertificates;
+        this.audiences = audiences;
+    }
+
+    private AuthenticationRequest(Builder b) {
+        TreeMap<String, List<String>> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        b.headers.forEach((k, v) -> h.put(k, List.copyOf(v)));
+        this.headers = Collections.unmodifiableMap(h);
+        this.peerCertificates = List.copyOf(b.peerCertificates);
+        this.audiences = List.copyOf(b.audiences);
+    }
+
+    /** A new builder for a request with no headers, certificates or audiences. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A request carrying only {@code Authorization: Bearer <token>}. */
+    public static AuthenticationRequest bearer(String token) {
+        return builder().header("Authorization", "Bearer " + token).build();
+    }
+
+    /** The first value of header {@code name} (any case), or null when absent. */
+    public String header(String name) {
+        List<String> values = headers.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** Every value of header {@code name} (any case); empty when absent. */
+    public List<String> headerValues(String name) {
+        return headers.getOrDefault(name, List.of());
+    }
+
+    /** All headers, names case-insensitive, unmodifiable. */
+    public Map<String, List<String>> headers() {
+        return headers;
+    }
+
+    /** The client's certificate chain as presented (leaf first when the client followed TLS rules); may be empty. */
+    public List<X509Certificate> peerCertificates() {
+        return peerCertificates;
+    }
+
+    /** The audiences the caller requested, in order; empty when none. */
+    public List<String> audiences() {
+        return audiences;
+    }
+
+    /** This request with other requested audiences; shares everything else (no copying on the hot path). */
+    AuthenticationRequest withAudiences(List<String> newAudiences) {
+        return new AuthenticationRequest(this, List.copyOf(newAudiences));
+    }
+
+    /** A builder starting from this request, for adapters that add audiences or strip headers. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        headers.forEach((k, v) -> b.headers.put(k, new ArrayList<>(v)));
+        b.peerCertificates.addAll(peerCertificates);
+        b.audiences.addAll(audiences);
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "AuthenticationRequest{headers=" + headers.keySet() + ", peerCertificates=" + peerCertificates.size()
+                + ", audiences=" + audiences + "}";
+    }
+
+    /** Builds {@link AuthenticationRequest}s. Not thread-safe. */
+    public static final class Builder {
+        private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        private final List<X509Certificate> peerCertificates = new ArrayList<>();
+        private final List<String> audiences = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** Adds a value to header {@code name}; earlier values stay first. */
+        public Builder header(String name, String value) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            headers.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            return this;
+        }
+
+        /** Removes every value of header {@code name}. */
+        public Builder removeHeader(String name) {
+            headers.remove(name);
+            return this;
+        }
+
+        /** Sets the TLS peer chain as presented by the client. */
+        public Builder peerCertificates(List<X509Certificate> chain) {
+            peerCertificates.clear();
+            for (X509Certificate c : chain) {
+                peerCertificates.add(Objects.requireNonNull(c, "certificate"));
+            }
+            return this;
+        }
+
+        /** Sets the requested audiences. */
+        public Builder audiences(List<String> requested) {
+            audiences.clear();
+            for (String a : requested) {
+                audiences.add(Objects.requireNonNull(a, "audience"));
+            }
+            return this;
+        }
+
+        /** Builds the immutable request. */
+        public AuthenticationRequest build() {
+            return new AuthenticationRequest(this);
+        }
+    }
+}

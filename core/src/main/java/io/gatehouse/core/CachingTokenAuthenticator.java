@@ -1,0 +1,204 @@
+package io.gatehouse.core;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.gatehouse.core.AuthenticationResult.Authenticated;
+import io.gatehouse.core.AuthenticationResult.Rejected;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kubernetes' token cache ({@code token/cache}) on Caffeine: verdicts are keyed by
+ * HMAC-SHA256(per-instance random key, length-prefixed token and audiences), so that no token sits in
+ * memory as a key; concurrent misses for one key run the delegate once and share its verdict.
+ */
+final class CachingTokenAuthenticator implements TokenAuthenticator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CachingTokenAuthenticator.class);
+    private static final String CRASH_MESSAGE = "authentication failed unexpectedly";
+
+    private final TokenAuthenticator delegate;
+    private final TokenCachePolicy policy;
+    private final Clock clock;
+    private final AuthenticationListener listener;
+    private final ThreadLocal<Mac> macs;
+    private final AsyncCache<Key, AuthenticationResult> cache;
+
+    CachingTokenAuthenticator(TokenAuthenticator delegate, TokenCachePolicy policy, Clock clock,
+                              AuthenticationListener listener) {
+        this.delegate = delegate;
+        this.policy = policy;
+        this.clock = clock;
+        this.listener = listener;
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        SecretKeySpec key = new SecretKeySpec(secret, "HmacSHA256");
+        this.macs = ThreadLocal.withInitial(() -> newMac(key));
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(policy.maximumSize())
+                .ticker(() -> nanos(clock.instant()))
+                .expireAfter(new VerdictExpiry())
+                .buildAsync();
+    }
+
+    @Override
+    public AuthenticationResult authenticate(String token, List<String> audiences) {
+        Key key = key(token, audiences);
+        CompletableFuture<AuthenticationResult> mine = new CompletableFuture<>();
+        CompletableFuture<AuthenticationResult> existing = cache.asMap().putIfAbsent(key, mine);
+        if (existing != null) {
+            listener.cacheHit(key.fingerprint());
+            return join(existing);
+        }
+        listener.cacheMiss(key.fingerprint());
+        AuthenticationResult verdict;
+        try {
+            verdict = delegate.authenticate(token, audiences);
+        } catch (RuntimeException | Error e) {
+            LOG.error("token authenticator {} crashed; credential {}", delegate.getClass().getName(), key.fingerprint(), e);
+            verdict = Rejected.of(RejectionReason.INTERNAL_ERROR, CRASH_MESSAGE);
+            // A crash is not a verdict about the token: waiters get it, the cache forgets it.
+            mine.complete(verdict);
+            cache.asMap().remove(key, mine);
+            return verdict;
+        }
+        mine.complete(verdict);
+        return verdict;
+    }
+
+    @Override
+    public boolean isAudienceAware() {
+        return delegate.isAudienceAware();
+    }
+
+    /** How many verdicts the cache holds now (after pending clean-up); for tests. */
+    long size() {
+        cache.synchronous().cleanUp();
+        return cache.synchronous().estimatedSize();
+    }
+
+    private static AuthenticationResult join(CompletableFuture<AuthenticationResult> f) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException | CompletionException e) {
+                    return Rejected.of(RejectionReason.INTERNAL_ERROR, CRASH_MESSAGE);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Kubernetes' key layout: u32be(len(token)) ‖ token ‖ u32be(len(auds)) ‖ (u32be(len(aud)) ‖ aud)*. */
+    private Key key(String token, List<String> audiences) {
+        Mac mac = macs.get();
+        byte[] len = new byte[4];
+        updateWithLength(mac, len, token.getBytes(StandardCharsets.UTF_8));
+        putU32(len, audiences.size());
+        mac.update(len);
+        for (String aud : audiences) {
+            updateWithLength(mac, len, aud.getBytes(StandardCharsets.UTF_8));
+        }
+        return new Key(mac.doFinal());
+    }
+
+    private static void updateWithLength(Mac mac, byte[] len, byte[] bytes) {
+        putU32(len, bytes.length);
+        mac.update(len);
+        mac.update(bytes);
+    }
+
+    private static void putU32(byte[] b, int v) {
+        b[0] = (byte) (v >>> 24);
+        b[1] = (byte) (v >>> 16);
+        b[2] = (byte) (v >>> 8);
+        b[3] = (byte) v;
+    }
+
+    private static Mac newMac(SecretKeySpec key) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is required of every Java platform", e);
+        }
+    }
+
+    private static long nanos(Instant i) {
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    /** Time to live per verdict: the policy's TTL for its kind, never past the credential's expiry. */
+    private final class VerdictExpiry implements Expiry<Key, AuthenticationResult> {
+        @Override
+        public long expireAfterCreate(Key key, AuthenticationResult verdict, long currentTime) {
+            if (verdict instanceof Authenticated a) {
+                long ttl = policy.successTtl().toNanos();
+                if (a.expiresAt() != null) {
+                    long left = Duration.between(clock.instant(), a.expiresAt()).toNanos();
+                    ttl = Math.min(ttl, Math.max(0, left));
+                }
+                return ttl;
+            }
+            return policy.failureTtl().toNanos();
+        }
+
+        @Override
+        public long expireAfterUpdate(Key key, AuthenticationResult verdict, long currentTime, long currentDuration) {
+            return expireAfterCreate(key, verdict, currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(Key key, AuthenticationResult verdict, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+    }
+
+    /** A 32-byte HMAC digest as a map key. */
+    private static final class Key {
+        private final byte[] digest;
+        private final int hash;
+
+        Key(byte[] digest) {
+            this.digest = digest;
+            this.hash = Arrays.hashCode(digest);
+        }
+
+        String fingerprint() {
+            return "hmac:" + HexFormat.of().formatHex(digest, 0, 6);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Arrays.equals(digest, k.digest);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+}

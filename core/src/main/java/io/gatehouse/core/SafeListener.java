@@ -1,0 +1,116 @@
+package io.gatehouse.core;
+
+import io.gatehouse.core.AuthenticationResult.Rejected;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Shields request threads from a listener that throws: the event is dropped and the failure logged. */
+final class SafeListener implements AuthenticationListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SafeListener.class);
+
+    private final AuthenticationListener delegate;
+
+    private SafeListener(AuthenticationListener delegate) {
+        this.delegate = delegate;
+    }
+
+    static AuthenticationListener wrap(AuthenticationListener listener) {
+        return listener instanceof SafeListener || listener == NONE ? listener : new SafeListener(listener);
+    }
+
+    private void dropped(RuntimeException e) {
+        LOG.warn("authentication listener {} threw; event dropped", delegate.getClass().getName(), e);
+    }
+
+    @Override
+    public void authenticated(UserInfo user, Duration latency) {
+        try {
+            delegate.authenticated(user, latency);
+        } catch (RuntimeException e) {
+            dropped(e);
+        }
+    }
+
+    @Override
+    public void rejected(Rejected rejection, Duration latency) {
+        try {
+            delegate.rejected(rejection, latency);
+        } catch (RuntimeException e) {
+            dropped(e);
+        }
+    }
+
+    @Override
+    public void abstained(Duration latency) {
+        try {
+            delegate.abstained(latency);
+        } catch (RuntimeException e) {
+            dropped(e);
+        }
+    }
+
+    @Override
+    public void cacheHit(String fingerprint) {
+        try {
+            delegate.cacheHit(fingerprint);
+        } catch (RuntimeException e) {
+            dropped(e);
+        }
+    }
+
+    @Override
+    public void cacheMiss(String fingerprint) {
+        try {
+            delegate.cacheMiss(fingerprint);
+        } catch (RuntimeException e) {
+            dropped(e);
+        }
+    }
+
+    @Override
+    public void reloaded(String source, String summary) {
+        try {
+            delegate.reloaded(source, summary);
+        } catch (RuntimeException e) {
+            dropped(e);
+        }
+    }
+
+    @Override
+    public void reloadFailed(String source, String error) {
+        try {
+            delegate.reloadFailed(source, error);
+        } catch (RuntimeException e) {
+            dropped(e);
+        }
+    }
+
+    @Override
+    public void keysRefreshed(String source, int keyCount) {
+        try {
+            delegate.keysRefreshed(source, keyCount);
+        } catch (RuntimeException e) {
+            dropped(e);
+        }
+    }
+
+    @Override
+    public void keyRefreshFailed(String source, String error) {
+        try {
+            delegate.keyRefreshFailed(source, error);
+        } catch (RuntimeException e) {
+            dropped(e);
+        }
+    }
+
+    @Override
+    public void warning(String source, String message) {
+        try {
+            delegate.warning(source, message);
+        } catch (RuntimeException e) {
+            dropped(e);
+        }
+    }
+}

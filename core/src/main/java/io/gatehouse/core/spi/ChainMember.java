@@ -1,0 +1,23 @@
+package io.gatehouse.core.spi;
+
+import io.gatehouse.core.Authenticator;
+import io.gatehouse.core.TokenAuthenticator;
+import java.util.Objects;
+
+/** What a provider contributes to a chain: a request authenticator or a token authenticator. */
+public sealed interface ChainMember {
+
+    /** A request authenticator (client certificates, headers). */
+    record Request(Authenticator authenticator) implements ChainMember {
+        public Request {
+            Objects.requireNonNull(authenticator, "authenticator");
+        }
+    }
+
+    /** A token authenticator; the chain runs it behind bearer-token extraction and the token cache. */
+    record Token(TokenAuthenticator authenticator) implements ChainMember {
+        public Token {
+            Objects.requireNonNull(authenticator, "authenticator");
+        }
+    }
+}
