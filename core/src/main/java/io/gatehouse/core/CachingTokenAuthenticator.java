@@ -78,7 +78,25 @@ final class CachingTokenAuthenticator implements TokenAuthenticator {
             return verdict;
         }
         mine.complete(verdict);
+        if (ttlNanos(verdict) <= 0) {
+            // Not to be kept: waiters already share it through the future. Dropping the entry now keeps an
+            // attacker's stream of garbage tokens from filling the cache and evicting good entries.
+            cache.asMap().remove(key, mine);
+        }
         return verdict;
+    }
+
+    /** How long a verdict may be reused: the policy's TTL for its kind, never past the credential's expiry. */
+    private long ttlNanos(AuthenticationResult verdict) {
+        if (verdict instanceof Authenticated a) {
+            long ttl = policy.successTtl().toNanos();
+            if (a.expiresAt() != null) {
+                long left = Duration.between(clock.instant(), a.expiresAt()).toNanos();
+                ttl = Math.min(ttl, Math.max(0, left));
+            }
+            return ttl;
+        }
+        return policy.failureTtl().toNanos();
     }
 
     @Override
@@ -151,19 +169,11 @@ final class CachingTokenAuthenticator implements TokenAuthenticator {
         return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 
-    /** Time to live per verdict: the policy's TTL for its kind, never past the credential's expiry. */
+    /** Time to live per verdict, as {@link #ttlNanos}. */
     private final class VerdictExpiry implements Expiry<Key, AuthenticationResult> {
         @Override
         public long expireAfterCreate(Key key, AuthenticationResult verdict, long currentTime) {
-            if (verdict instanceof Authenticated a) {
-                long ttl = policy.successTtl().toNanos();
-                if (a.expiresAt() != null) {
-                    long left = Duration.between(clock.instant(), a.expiresAt()).toNanos();
-                    ttl = Math.min(ttl, Math.max(0, left));
-                }
-                return ttl;
-            }
-            return policy.failureTtl().toNanos();
+            return ttlNanos(verdict);
         }
 
         @Override

@@ -78,7 +78,12 @@ public final class ChainConfigLoader {
      * @throws ConfigurationException if the file cannot be read, is not valid, or names an unavailable type
      */
     public AuthenticationChain load(Path file) {
-        return loadBuilder(file).build();
+        AuthenticationChain.Builder builder = loadBuilder(file);
+        try {
+            return builder.build();
+        } catch (IllegalStateException e) {
+            throw new ConfigurationException(file.toString(), null, "authenticators", e.getMessage(), null);
+        }
     }
 
     /**

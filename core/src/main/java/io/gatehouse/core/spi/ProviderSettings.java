@@ -138,6 +138,9 @@ public final class ProviderSettings {
         if (v == null) {
             return defaultValue;
         }
+        if (v instanceof Integer i && i == 0) {
+            return Duration.ZERO;
+        }
         if (!(v instanceof String s)) {
             throw invalid(key, "must be a duration such as 10s or 1m30s, found " + kind(v));
         }

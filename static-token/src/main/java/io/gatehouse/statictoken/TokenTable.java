@@ -1,0 +1,104 @@
+package io.gatehouse.statictoken;
+
+import io.gatehouse.core.UserInfo;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An immutable table from token to user that holds tokens only as SHA-256 digests, so that neither the
+ * heap nor the file need hold a token in plain text. A lookup finds candidates by the digest's first eight
+ * bytes and confirms the whole digest with {@link MessageDigest#isEqual}, a constant-time comparison.
+ */
+final class TokenTable {
+
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(TokenTable::newSha256);
+
+    private final Map<Long, List<Entry>> entries;
+    private final int size;
+
+    private TokenTable(Map<Long, List<Entry>> entries, int size) {
+        this.entries = entries;
+        this.size = size;
+    }
+
+    /** The user {@code token} belongs to, or null. */
+    UserInfo find(String token) {
+        byte[] digest = digest(token);
+        List<Entry> candidates = entries.get(prefix(digest));
+        if (candidates != null) {
+            for (int i = 0; i < candidates.size(); i++) {
+                Entry e = candidates.get(i);
+                if (MessageDigest.isEqual(e.digest, digest)) {
+                    return e.user;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** How many tokens the table holds. */
+    int size() {
+        return size;
+    }
+
+    @Override
+    public String toString() {
+        return "TokenTable{" + size + " tokens}";
+    }
+
+    /** SHA-256 of the token's UTF-8 bytes. */
+    static byte[] digest(String token) {
+        return SHA256.get().digest(token.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static long prefix(byte[] digest) {
+        return ByteBuffer.wrap(digest, 0, 8).getLong();
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+
+    private record Entry(byte[] digest, UserInfo user) {
+    }
+
+    /** Builds a table; a later entry for the same token replaces the earlier one. Not thread-safe. */
+    static final class Builder {
+        private final Map<Long, List<Entry>> entries = new HashMap<>();
+        private int size;
+
+        /**
+         * Maps the token with SHA-256 {@code digest} to {@code user}.
+         *
+         * @return true if it replaced an earlier entry for the same token
+         */
+        boolean put(byte[] digest, UserInfo user) {
+            List<Entry> bucket = entries.computeIfAbsent(prefix(digest), k -> new ArrayList<>(1));
+            for (int i = 0; i < bucket.size(); i++) {
+                if (MessageDigest.isEqual(bucket.get(i).digest, digest)) {
+                    bucket.set(i, new Entry(digest, user));
+                    return true;
+                }
+            }
+            bucket.add(new Entry(digest, user));
+            size++;
+            return false;
+        }
+
+        TokenTable build() {
+            Map<Long, List<Entry>> frozen = new HashMap<>(entries.size() * 4 / 3 + 1);
+            entries.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
+            return new TokenTable(frozen, size);
+        }
+    }
+}
