@@ -58,7 +58,9 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
             }
         }
         this.tokenMembers = List.copyOf(tokens);
-        TokenAuthenticator tokenUnion = tokenUnion(tokenMembers);
+        TokenAuthenticator union = tokenUnion(tokenMembers);
+        // The group adder runs before the cache, so that a cache hit returns a finished user without copying it.
+        TokenAuthenticator tokenUnion = union == null ? null : withAuthenticatedGroup(union);
         TokenAuthenticator tokenCache = tokenUnion == null || !b.cachePolicy.enabled()
                 ? tokenUnion
                 : new CachingTokenAuthenticator(tokenUnion, b.cachePolicy, b.clock, listener);
@@ -80,6 +82,9 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
 
     @Override
     public AuthenticationResult authenticate(AuthenticationRequest request) {
+        if (listener == AuthenticationListener.NONE) {
+            return judge(cached, request);
+        }
         long start = System.nanoTime();
         AuthenticationResult result = judge(cached, request);
         Duration latency = Duration.ofNanos(System.nanoTime() - start);
@@ -207,6 +212,20 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
         }
         List<Authenticator> failOnError = List.of(withGroup, anon);
         return request -> Union.evaluate(failOnError, s -> s.authenticate(request), true);
+    }
+
+    private static TokenAuthenticator withAuthenticatedGroup(TokenAuthenticator delegate) {
+        return new TokenAuthenticator() {
+            @Override
+            public AuthenticationResult authenticate(String token, List<String> audiences) {
+                return addAuthenticatedGroup(delegate.authenticate(token, audiences));
+            }
+
+            @Override
+            public boolean isAudienceAware() {
+                return delegate.isAudienceAware();
+            }
+        };
     }
 
     /** Kubernetes' {@code AuthenticatedGroupAdder}. */

@@ -3,7 +3,6 @@ package io.gatehouse.core;
 import io.gatehouse.core.AuthenticationResult.Abstained;
 import io.gatehouse.core.AuthenticationResult.Rejected;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Takes the bearer token from the {@code Authorization} header with Kubernetes' exact rules
@@ -53,7 +52,9 @@ final class BearerTokenAuthenticator implements Authenticator {
         }
         // strings.SplitN(auth, " ", 3): the scheme, the token, and whatever follows a second space.
         int first = auth.indexOf(' ');
-        if (first < 0 || !auth.substring(0, first).toLowerCase(Locale.ROOT).equals("bearer")) {
+        // strings.ToLower(scheme) == "bearer": only ASCII letters lower-case to these, so a case-blind
+        // comparison of the six characters is the same test without allocating.
+        if (first != 6 || !auth.regionMatches(true, 0, "bearer", 0, 6)) {
             return null;
         }
         int second = auth.indexOf(' ', first + 1);

@@ -59,13 +59,24 @@ final class CachingTokenAuthenticator implements TokenAuthenticator {
     @Override
     public AuthenticationResult authenticate(String token, List<String> audiences) {
         Key key = key(token, audiences);
-        CompletableFuture<AuthenticationResult> mine = new CompletableFuture<>();
-        CompletableFuture<AuthenticationResult> existing = cache.asMap().putIfAbsent(key, mine);
+        CompletableFuture<AuthenticationResult> existing = cache.getIfPresent(key);
         if (existing != null) {
-            listener.cacheHit(key.fingerprint());
+            if (listener != AuthenticationListener.NONE) {
+                listener.cacheHit(key.fingerprint());
+            }
             return join(existing);
         }
-        listener.cacheMiss(key.fingerprint());
+        CompletableFuture<AuthenticationResult> mine = new CompletableFuture<>();
+        existing = cache.asMap().putIfAbsent(key, mine);
+        if (existing != null) {
+            if (listener != AuthenticationListener.NONE) {
+                listener.cacheHit(key.fingerprint());
+            }
+            return join(existing);
+        }
+        if (listener != AuthenticationListener.NONE) {
+            listener.cacheMiss(key.fingerprint());
+        }
         AuthenticationResult verdict;
         try {
             verdict = delegate.authenticate(token, audiences);

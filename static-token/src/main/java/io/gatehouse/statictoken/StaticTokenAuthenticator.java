@@ -43,8 +43,8 @@ public final class StaticTokenAuthenticator implements TokenAuthenticator, AutoC
 
     @Override
     public AuthenticationResult authenticate(String token, List<String> audiences) {
-        UserInfo user = table.get().find(token);
-        return user == null ? Abstained.instance() : Authenticated.of(user);
+        Authenticated verdict = table.get().find(token);
+        return verdict == null ? Abstained.instance() : verdict;
     }
 
     /** How many tokens the table in force holds. */

@@ -1,5 +1,6 @@
 package io.gatehouse.statictoken;
 
+import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.UserInfo;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -27,15 +28,15 @@ final class TokenTable {
         this.size = size;
     }
 
-    /** The user {@code token} belongs to, or null. */
-    UserInfo find(String token) {
+    /** The verdict for {@code token}, made once per entry so that a lookup allocates nothing for it; or null. */
+    Authenticated find(String token) {
         byte[] digest = digest(token);
         List<Entry> candidates = entries.get(prefix(digest));
         if (candidates != null) {
             for (int i = 0; i < candidates.size(); i++) {
                 Entry e = candidates.get(i);
                 if (MessageDigest.isEqual(e.digest, digest)) {
-                    return e.user;
+                    return e.verdict;
                 }
             }
         }
@@ -69,7 +70,7 @@ final class TokenTable {
         }
     }
 
-    private record Entry(byte[] digest, UserInfo user) {
+    private record Entry(byte[] digest, Authenticated verdict) {
     }
 
     /** Builds a table; a later entry for the same token replaces the earlier one. Not thread-safe. */
@@ -86,11 +87,11 @@ final class TokenTable {
             List<Entry> bucket = entries.computeIfAbsent(prefix(digest), k -> new ArrayList<>(1));
             for (int i = 0; i < bucket.size(); i++) {
                 if (MessageDigest.isEqual(bucket.get(i).digest, digest)) {
-                    bucket.set(i, new Entry(digest, user));
+                    bucket.set(i, new Entry(digest, Authenticated.of(user)));
                     return true;
                 }
             }
-            bucket.add(new Entry(digest, user));
+            bucket.add(new Entry(digest, Authenticated.of(user)));
             size++;
             return false;
         }
