@@ -1,0 +1,193 @@
+package io.gatehouse.examples.gateway;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parses kube-apiserver-style flags: {@code --flag=value} and {@code --flag value}, booleans also bare
+ * ({@code --anonymous-auth}), repeatable flags accumulating, any other flag given twice taking the last
+ * value (as pflag does). Unknown or conflicting flags are errors before anything listens.
+ */
+final class GatewayFlags {
+
+    /** A flag the gateway cannot honour; the message is the one line to print. */
+    static final class FlagException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        FlagException(String message) {
+            super(message);
+        }
+    }
+
+    static final Set<String> BOOLEANS = Set.of("enable-bootstrap-token-auth", "service-account-lookup", "anonymous-auth");
+    static final Set<String> REPEATABLE = Set.of("service-account-key-file", "service-account-issuer", "oidc-required-claim");
+    static final Set<String> VALUED = Set.of("secure-port", "bind-address", "tls-cert-file", "tls-private-key-file",
+            "client-ca-file", "token-auth-file", "bootstrap-token-dir", "service-account-key-file",
+            "service-account-issuer", "service-account-signing-key-file", "api-audiences", "oidc-issuer-url",
+            "oidc-client-id", "oidc-ca-file", "oidc-username-claim", "oidc-username-prefix", "oidc-groups-claim",
+            "oidc-groups-prefix", "oidc-required-claim", "oidc-signing-algs", "authentication-config",
+            "audit-log-path", "upstream");
+
+    private GatewayFlags() {
+    }
+
+    /** Parses {@code args}; {@code extra} names further flags a subcommand accepts, returned in {@code extras}. */
+    static GatewayOptions parse(List<String> args, Set<String> extra, Map<String, String> extras) throws FlagException {
+        Map<String, String> single = new LinkedHashMap<>();
+        Map<String, List<String>> repeated = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new FlagException("unexpected argument \"" + arg + "\": flags look like --name=value");
+            }
+            String name = arg.substring(2);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            boolean known = VALUED.contains(name) || BOOLEANS.contains(name) || extra.contains(name);
+            if (!known) {
+                throw new FlagException("unknown flag: --" + name);
+            }
+            if (value == null) {
+                if (BOOLEANS.contains(name)) {
+                    value = "true";
+                } else if (i + 1 < args.size()) {
+                    value = args.get(++i);
+                } else {
+                    throw new FlagException("flag needs an argument: --" + name);
+                }
+            }
+            if (extra.contains(name)) {
+                extras.put(name, value);
+            } else if (REPEATABLE.contains(name)) {
+                repeated.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            } else {
+                single.put(name, value);
+            }
+        }
+        GatewayOptions o = new GatewayOptions(
+                port(single.getOrDefault("secure-port", "6443")),
+                single.getOrDefault("bind-address", "0.0.0.0"),
+                path(single, "tls-cert-file"),
+                path(single, "tls-private-key-file"),
+                path(single, "client-ca-file"),
+                path(single, "token-auth-file"),
+                bool(single, "enable-bootstrap-token-auth", false),
+                path(single, "bootstrap-token-dir"),
+                repeated.getOrDefault("service-account-key-file", List.of()).stream().map(Path::of).toList(),
+                repeated.getOrDefault("service-account-issuer", List.of()),
+                path(single, "service-account-signing-key-file"),
+                commaList(single.get("api-audiences")),
+                bool(single, "service-account-lookup", true),
+                single.get("oidc-issuer-url"),
+                single.get("oidc-client-id"),
+                path(single, "oidc-ca-file"),
+                single.get("oidc-username-claim"),
+                single.get("oidc-username-prefix"),
+                single.get("oidc-groups-claim"),
+                single.get("oidc-groups-prefix"),
+                requiredClaims(repeated.getOrDefault("oidc-required-claim", List.of())),
+                commaList(single.get("oidc-signing-algs")),
+                path(single, "authentication-config"),
+                bool(single, "anonymous-auth", false),
+                single.get("audit-log-path"),
+                upstream(single.get("upstream")));
+        check(o);
+        return o;
+    }
+
+    private static void check(GatewayOptions o) throws FlagException {
+        if (o.authenticationConfig() != null && o.anyOidcFlag()) {
+            // kube-apiserver's own wording.
+            throw new FlagException("authentication-config file and oidc-* flags are mutually exclusive");
+        }
+        if ((o.tlsCertFile() == null) != (o.tlsPrivateKeyFile() == null)) {
+            throw new FlagException("--tls-cert-file and --tls-private-key-file must be given together");
+        }
+        if (o.bootstrapTokenDir() != null && !o.enableBootstrapTokenAuth()) {
+            throw new FlagException("--bootstrap-token-dir needs --enable-bootstrap-token-auth");
+        }
+        if (o.enableBootstrapTokenAuth() && o.bootstrapTokenDir() == null) {
+            throw new FlagException("--enable-bootstrap-token-auth needs --bootstrap-token-dir: this gateway reads "
+                    + "bootstrap-token Secrets from a directory, not from a Kubernetes API");
+        }
+    }
+
+    private static int port(String v) throws FlagException {
+        try {
+            int p = Integer.parseInt(v);
+            if (p < 0 || p > 65535) {
+                throw new NumberFormatException();
+            }
+            return p;
+        } catch (NumberFormatException e) {
+            throw new FlagException("invalid argument \"" + v + "\" for --secure-port: must be a port number 0-65535");
+        }
+    }
+
+    private static boolean bool(Map<String, String> flags, String name, boolean dflt) throws FlagException {
+        String v = flags.get(name);
+        if (v == null) {
+            return dflt;
+        }
+        return switch (v) {
+            case "true", "1", "t", "T", "TRUE", "True" -> true;
+            case "false", "0", "f", "F", "FALSE", "False" -> false;
+            default -> throw new FlagException("invalid argument \"" + v + "\" for --" + name + ": must be true or false");
+        };
+    }
+
+    private static Path path(Map<String, String> flags, String name) {
+        String v = flags.get(name);
+        return v == null || v.isEmpty() ? null : Path.of(v);
+    }
+
+    private static List<String> commaList(String v) {
+        if (v == null || v.isEmpty()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String s : v.split(",")) {
+            if (!s.isBlank()) {
+                out.add(s.trim());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static Map<String, String> requiredClaims(List<String> values) throws FlagException {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String v : values) {
+            int eq = v.indexOf('=');
+            if (eq <= 0) {
+                throw new FlagException("invalid argument \"" + v + "\" for --oidc-required-claim: must be key=value");
+            }
+            out.put(v.substring(0, eq), v.substring(eq + 1));
+        }
+        return out;
+    }
+
+    private static URI upstream(String v) throws FlagException {
+        if (v == null) {
+            return null;
+        }
+        try {
+            URI u = new URI(v);
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                throw new URISyntaxException(v, "needs http:// or https:// and a host");
+            }
+            return u;
+        } catch (URISyntaxException e) {
+            throw new FlagException("invalid argument \"" + v + "\" for --upstream: " + e.getReason());
+        }
+    }
+}

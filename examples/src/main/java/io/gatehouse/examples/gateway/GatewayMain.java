@@ -1,0 +1,154 @@
+package io.gatehouse.examples.gateway;
+
+import io.gatehouse.core.AuthenticationListener;
+import io.gatehouse.core.AuthenticationRequest;
+import io.gatehouse.core.ConfigurationException;
+import io.gatehouse.core.Explanation;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
+
+/**
+ * {@code java -jar gateway.jar} — a kube-style authentication gateway.
+ *
+ * <ul>
+ *   <li>no arguments: a demo on throwaway credentials, with the commands to try printed;</li>
+ *   <li>kube-apiserver flags ({@code --client-ca-file}, {@code --token-auth-file}, …): serve as configured;</li>
+ *   <li>{@code explain [flags] --token T | --cert F}: print every authenticator's verdict and reason.</li>
+ * </ul>
+ * Unknown or conflicting flags print one line and exit with status 2 before anything listens.
+ */
+public final class GatewayMain {
+
+    private GatewayMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int code = run(Arrays.asList(args), System.out, System.err, new CountDownLatch(1));
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs the gateway; blocks until {@code stop} counts down when serving. Returns the exit status. */
+    static int run(List<String> args, PrintStream out, PrintStream err, CountDownLatch stop) throws Exception {
+        try {
+            if (!args.isEmpty() && args.get(0).equals("explain")) {
+                return explain(args.subList(1, args.size()), out);
+            }
+            if (args.isEmpty()) {
+                return demo(out, stop);
+            }
+            GatewayOptions options = GatewayFlags.parse(args, Set.of(), new LinkedHashMap<>());
+            try (Running r = start(options)) {
+                out.println("gatehouse gateway listening on https://" + options.bindAddress() + ":" + r.port());
+                stop.await();
+            }
+            return 0;
+        } catch (GatewayFlags.FlagException e) {
+            err.println("gateway: " + e.getMessage());
+            return 2;
+        } catch (ConfigurationException | IOException e) {
+            err.println("gateway: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** A started gateway. */
+    record Running(GatewayServer server, int port) implements AutoCloseable {
+        @Override
+        public void close() {
+            server.close();
+        }
+    }
+
+    static Running start(GatewayOptions o) throws IOException, GatewayFlags.FlagException {
+        Clock clock = Clock.systemUTC();
+        List<X509Certificate> chain;
+        PrivateKey key;
+        if (o.tlsCertFile() != null) {
+            chain = Pem.readCertificates(o.tlsCertFile());
+            key = Pem.readPrivateKey(o.tlsPrivateKeyFile());
+        } else {
+            // As kube-apiserver without --tls-cert-file: a self-signed serving certificate.
+            Certificates.Issued self = Certificates.certificateAuthority("gatehouse-self-signed", clock.instant(), Duration.ofDays(365));
+            chain = List.of(self.certificate());
+            key = self.keys().getPrivate();
+        }
+        List<X509Certificate> clientCas = o.clientCaFile() == null ? List.of() : Pem.readCertificates(o.clientCaFile());
+        SSLContext tls = ServingTls.context(chain, key, clientCas);
+        ChainFactory.Chains chains = ChainFactory.build(o, clock, AuthenticationListener.logging());
+        AuditLog audit = AuditLog.open(o.auditLogPath(), clock);
+        GatewayServer server = new GatewayServer(o, chains, tls, clientCas, audit);
+        return new Running(server, server.start());
+    }
+
+    private static int demo(PrintStream out, CountDownLatch stop) throws Exception {
+        Path dir = Files.createTempDirectory("gatehouse-demo-");
+        DemoEnvironment demo = DemoEnvironment.create(dir, Clock.systemUTC().instant());
+        List<String> flags = new ArrayList<>(List.of(
+                "--bind-address=127.0.0.1", "--secure-port=" + demoPort(),
+                "--tls-cert-file=" + demo.servingCert, "--tls-private-key-file=" + demo.servingKey,
+                "--token-auth-file=" + demo.tokenFile,
+                "--enable-bootstrap-token-auth", "--bootstrap-token-dir=" + demo.bootstrapDir,
+                "--audit-log-path=" + dir.resolve("audit.log")));
+        GatewayOptions options = GatewayFlags.parse(flags, Set.of(), new LinkedHashMap<>());
+        try (Running r = start(options)) {
+            demo.writeKubeconfigs(r.port());
+            String url = "https://127.0.0.1:" + r.port();
+            out.println("Gatehouse demo gateway on " + url + " (throwaway credentials in " + dir + ")");
+            out.println();
+            out.println("Try:");
+            out.println("  curl --cacert " + demo.caFile + " -H \"Authorization: Bearer $(cat " + demo.tokenValueFile + ")\" \\");
+            out.println("       -X POST " + url + GatewayServer.SELF_SUBJECT_REVIEWS);
+            for (Path kubeconfig : demo.kubeconfigs) {
+                out.println("  kubectl --kubeconfig " + kubeconfig + " auth whoami");
+            }
+            out.println("  curl --cacert " + demo.caFile + " -H \"Authorization: Bearer wrong\" " + url + "/version   # 401");
+            out.println();
+            out.println("Audit log: " + dir.resolve("audit.log") + ". Stop with Ctrl-C.");
+            out.flush();
+            stop.await();
+        }
+        return 0;
+    }
+
+    /** 6443 as kube-apiserver, or GATEHOUSE_DEMO_PORT (0 picks a free port). */
+    private static String demoPort() {
+        String p = System.getenv("GATEHOUSE_DEMO_PORT");
+        return p == null || p.isBlank() ? "6443" : p;
+    }
+
+    private static int explain(List<String> args, PrintStream out) throws Exception {
+        Map<String, String> extras = new LinkedHashMap<>();
+        GatewayOptions o = GatewayFlags.parse(args, Set.of("token", "cert"), extras);
+        if (extras.isEmpty()) {
+            throw new GatewayFlags.FlagException("explain needs --token T or --cert FILE");
+        }
+        AuthenticationRequest.Builder request = AuthenticationRequest.builder();
+        if (extras.containsKey("token")) {
+            request.header("Authorization", "Bearer " + extras.get("token"));
+        }
+        if (extras.containsKey("cert")) {
+            request.peerCertificates(Pem.readCertificates(Path.of(extras.get("cert"))));
+        }
+        try (ChainFactory.Chains chains = ChainFactory.build(o, Clock.systemUTC(), AuthenticationListener.NONE)) {
+            Explanation e = chains.requests().explain(request.build());
+            out.println(e.render());
+            return e.outcome().isAuthenticated() ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.gatehouse.examples.gateway;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The gateway's settings, named and meant as kube-apiserver's flags.
+ *
+ * @param securePort            {@code --secure-port}
+ * @param bindAddress           {@code --bind-address}
+ * @param tlsCertFile           {@code --tls-cert-file}, or null for a self-signed serving certificate
+ * @param tlsPrivateKeyFile     {@code --tls-private-key-file}
+ * @param clientCaFile          {@code --client-ca-file}
+ * @param tokenAuthFile         {@code --token-auth-file}
+ * @param enableBootstrapTokenAuth {@code --enable-bootstrap-token-auth}
+ * @param bootstrapTokenDir     {@code --bootstrap-token-dir} (ours: a directory of bootstrap-token Secret manifests)
+ * @param serviceAccountKeyFiles {@code --service-account-key-file}, repeatable
+ * @param serviceAccountIssuers {@code --service-account-issuer}, repeatable
+ * @param serviceAccountSigningKeyFile {@code --service-account-signing-key-file}
+ * @param apiAudiences          {@code --api-audiences}
+ * @param serviceAccountLookup  {@code --service-account-lookup}
+ * @param oidcIssuerUrl         {@code --oidc-issuer-url}
+ * @param oidcClientId          {@code --oidc-client-id}
+ * @param oidcCaFile            {@code --oidc-ca-file}
+ * @param oidcUsernameClaim     {@code --oidc-username-claim}
+ * @param oidcUsernamePrefix    {@code --oidc-username-prefix}
+ * @param oidcGroupsClaim       {@code --oidc-groups-claim}
+ * @param oidcGroupsPrefix      {@code --oidc-groups-prefix}
+ * @param oidcRequiredClaims    {@code --oidc-required-claim}, repeatable key=value
+ * @param oidcSigningAlgs       {@code --oidc-signing-algs}
+ * @param authenticationConfig  {@code --authentication-config}
+ * @param anonymousAuth         {@code --anonymous-auth}; false unless set (kube-apiserver's default is true)
+ * @param auditLogPath          {@code --audit-log-path}; {@code -} for standard output
+ * @param upstream              {@code --upstream}: where authenticated requests are proxied, or null
+ */
+record GatewayOptions(
+        int securePort,
+        String bindAddress,
+        Path tlsCertFile,
+        Path tlsPrivateKeyFile,
+        Path clientCaFile,
+        Path tokenAuthFile,
+        boolean enableBootstrapTokenAuth,
+        Path bootstrapTokenDir,
+        List<Path> serviceAccountKeyFiles,
+        List<String> serviceAccountIssuers,
+        Path serviceAccountSigningKeyFile,
+        List<String> apiAudiences,
+        boolean serviceAccountLookup,
+        String oidcIssuerUrl,
+        String oidcClientId,
+        Path oidcCaFile,
+        String oidcUsernameClaim,
+        String oidcUsernamePrefix,
+        String oidcGroupsClaim,
+        String oidcGroupsPrefix,
+        Map<String, String> oidcRequiredClaims,
+        List<String> oidcSigningAlgs,
+        Path authenticationConfig,
+        boolean anonymousAuth,
+        String auditLogPath,
+        java.net.URI upstream) {
+
+    /** Whether any {@code --oidc-*} flag was given. */
+    boolean anyOidcFlag() {
+        return oidcIssuerUrl != null || oidcClientId != null || oidcCaFile != null || oidcUsernameClaim != null
+                || oidcUsernamePrefix != null || oidcGroupsClaim != null || oidcGroupsPrefix != null
+                || !oidcRequiredClaims.isEmpty() || !oidcSigningAlgs.isEmpty();
+    }
+}
