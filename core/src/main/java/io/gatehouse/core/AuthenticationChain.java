@@ -179,12 +179,9 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
         if (tokens.isEmpty()) {
             return null;
         }
-        if (tokens.size() == 1) {
-            return tokens.get(0).member();
-        }
         List<TokenAuthenticator> members = new ArrayList<>();
         tokens.forEach(t -> members.add(t.member()));
-        return (token, audiences) -> Union.evaluate(members, m -> m.authenticate(token, audiences), false);
+        return Unions.ofTokens(members);
     }
 
     /** Request members in order, the bearer step where the first token member stands, then adders. */
@@ -199,9 +196,7 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
                 bearerPlaced = true;
             }
         }
-        Authenticator union = steps.size() == 1
-                ? steps.get(0)
-                : request -> Union.evaluate(steps, s -> s.authenticate(request), false);
+        Authenticator union = steps.isEmpty() ? null : Unions.of(steps);
         Authenticator withGroup = steps.isEmpty() ? null : request -> addAuthenticatedGroup(union.authenticate(request));
         if (!anonymous) {
             return withGroup;
@@ -210,8 +205,7 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
         if (withGroup == null) {
             return anon;
         }
-        List<Authenticator> failOnError = List.of(withGroup, anon);
-        return request -> Union.evaluate(failOnError, s -> s.authenticate(request), true);
+        return Unions.failOnError(List.of(withGroup, anon));
     }
 
     private static TokenAuthenticator withAuthenticatedGroup(TokenAuthenticator delegate) {

@@ -133,6 +133,19 @@ class UnionTest {
     }
 
     @Test
+    void publicUnionsFollowTheSameRules() {
+        TokenAuthenticator expired = (t, a) -> Rejected.of(RejectionReason.EXPIRED, "expired");
+        TokenAuthenticator alice = (t, a) -> Authenticated.of(ALICE);
+        assertInstanceOf(Authenticated.class, Unions.ofTokens(List.of(expired, alice)).authenticate("t", List.of()));
+        assertInstanceOf(Rejected.class, Unions.failOnErrorTokens(List.of(expired, alice)).authenticate("t", List.of()));
+        Authenticator reject = r -> Rejected.of(RejectionReason.EXPIRED, "expired");
+        Authenticator ok = r -> Authenticated.of(ALICE);
+        assertInstanceOf(Authenticated.class, Unions.of(List.of(reject, ok)).authenticate(AuthenticationRequest.bearer("x")));
+        assertInstanceOf(Rejected.class, Unions.failOnError(List.of(reject, ok)).authenticate(AuthenticationRequest.bearer("x")));
+        assertSame(alice, Unions.ofTokens(List.of(alice)), "a union of one is the member itself, as in Kubernetes");
+    }
+
+    @Test
     void warningsOfAbstainingMembersReachTheOutcome() {
         List<AuthenticationResult> results = List.of(new Abstained(List.of("w1")), Authenticated.of(ALICE));
         AuthenticationResult r = Union.evaluate(results, x -> x, false);
