@@ -12,8 +12,10 @@ import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
- * The SLF4J binding of every Gatehouse test: records each line at every level (so that even trace output
- * is checked for secrets) and prints warnings and errors to standard error.
+ * The SLF4J binding of every Gatehouse test: records each line of Gatehouse's own loggers at every level
+ * (so that even trace output is checked for secrets), other libraries' lines from INFO up (their debug
+ * output, such as Jetty's raw buffer dumps, is theirs to answer for), and prints warnings and errors to
+ * standard error.
  */
 public final class CapturingLoggerProvider implements SLF4JServiceProvider {
 
@@ -48,8 +50,11 @@ public final class CapturingLoggerProvider implements SLF4JServiceProvider {
     private static final class CapturingLogger extends AbstractLogger {
         private static final long serialVersionUID = 1L;
 
+        private final boolean verbose;
+
         CapturingLogger(String name) {
             this.name = name;
+            this.verbose = name.startsWith("io.gatehouse");
         }
 
         @Override
@@ -60,6 +65,9 @@ public final class CapturingLoggerProvider implements SLF4JServiceProvider {
         @Override
         protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args,
                                                    Throwable t) {
+            if (!verbose && (level == Level.DEBUG || level == Level.TRACE)) {
+                return;
+            }
             StringBuilder sb = new StringBuilder().append(level).append(' ').append(name).append(" - ")
                     .append(MessageFormatter.basicArrayFormat(pattern, args));
             for (Throwable c = t; c != null; c = c.getCause()) {
@@ -74,22 +82,22 @@ public final class CapturingLoggerProvider implements SLF4JServiceProvider {
 
         @Override
         public boolean isTraceEnabled() {
-            return true;
+            return verbose;
         }
 
         @Override
         public boolean isTraceEnabled(Marker marker) {
-            return true;
+            return verbose;
         }
 
         @Override
         public boolean isDebugEnabled() {
-            return true;
+            return verbose;
         }
 
         @Override
         public boolean isDebugEnabled(Marker marker) {
-            return true;
+            return verbose;
         }
 
         @Override

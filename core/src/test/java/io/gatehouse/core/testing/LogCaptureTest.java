@@ -24,7 +24,7 @@ class LogCaptureTest {
     @Test
     void theBindingCapturesEveryLevel() {
         int mark = LogCapture.mark();
-        org.slf4j.LoggerFactory.getLogger("capture-test").trace("trace line {}", 1);
-        assertTrue(LogCapture.linesSince(mark).contains("TRACE capture-test - trace line 1"), LogCapture.linesSince(mark).toString());
+        org.slf4j.LoggerFactory.getLogger("io.gatehouse.capture-test").trace("trace line {}", 1);
+        assertTrue(LogCapture.linesSince(mark).contains("TRACE io.gatehouse.capture-test - trace line 1"), LogCapture.linesSince(mark).toString());
     }
 }
