@@ -1,0 +1,237 @@
+package io.gatehouse.oidc;
+
+import io.gatehouse.core.ConfigurationException;
+import io.gatehouse.core.spi.BoundedYaml;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads Kubernetes' {@code AuthenticationConfiguration} file ({@code apiserver.config.k8s.io/v1},
+ * {@code v1beta1} or {@code v1alpha1}): its {@code jwt:} list becomes {@link JwtIssuer}s. Decoding is strict
+ * (unknown fields are errors) and validation uses Kubernetes' field paths and messages.
+ *
+ * <p>CEL is not supported yet: a file that sets any {@code expression}, {@code valueExpression} or
+ * {@code userValidationRules} fails to load with "CEL expressions are not supported yet", naming the field,
+ * rather than having the rule silently ignored. {@code egressSelectorType} and {@code anonymous} are refused
+ * the same way.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class AuthenticationConfiguration {
+
+    private static final Set<String> VERSIONS = Set.of("apiserver.config.k8s.io/v1", "apiserver.config.k8s.io/v1beta1",
+            "apiserver.config.k8s.io/v1alpha1");
+    private static final int MAX_JWT = 64;
+    private static final String NO_CEL = "CEL expressions are not supported yet";
+
+    private AuthenticationConfiguration() {
+    }
+
+    /**
+     * Loads and validates a file.
+     *
+     * @throws ConfigurationException naming the file and field, for unreadable, malformed or invalid content
+     */
+    public static List<JwtIssuer> load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigurationException(file.toString(), "cannot read: " + e.getClass().getSimpleName());
+        }
+        return parse(text, file.toString());
+    }
+
+    /**
+     * Parses and validates file content.
+     *
+     * @param source names the content in errors
+     * @throws ConfigurationException naming the source and field
+     */
+    public static List<JwtIssuer> parse(String yaml, String source) {
+        Object doc = BoundedYaml.load(yaml, source);
+        Reader root = new Reader(source);
+        Map<String, Object> top = root.map(doc, "");
+        root.allowOnly(top, "", "apiVersion", "kind", "jwt", "anonymous");
+        Object version = top.get("apiVersion");
+        if (!VERSIONS.contains(version)) {
+            throw root.fail("apiVersion", "Invalid value: " + GoFormat.quote(String.valueOf(version))
+                    + ": must be one of " + VERSIONS.stream().sorted().toList());
+        }
+        if (!"AuthenticationConfiguration".equals(top.get("kind"))) {
+            throw root.fail("kind", "Invalid value: " + GoFormat.quote(String.valueOf(top.get("kind")))
+                    + ": must be AuthenticationConfiguration");
+        }
+        if (top.containsKey("anonymous")) {
+            throw root.fail("anonymous", "anonymous authentication is configured in the Gatehouse chain, not here");
+        }
+        List<Object> entries = root.list(top.get("jwt"), "jwt");
+        if (entries.size() > MAX_JWT) {
+            throw root.fail("jwt", "Too many: " + entries.size() + ": must have at most " + MAX_JWT + " items");
+        }
+        List<JwtIssuer> issuers = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            issuers.add(issuer(root, entries.get(i), "jwt[" + i + "]."));
+        }
+        return issuers;
+    }
+
+    private static JwtIssuer issuer(Reader r, Object entry, String p) {
+        Map<String, Object> jwt = r.map(entry, p);
+        r.allowOnly(jwt, p, "issuer", "claimValidationRules", "claimMappings", "userValidationRules");
+        if (jwt.containsKey("userValidationRules")) {
+            throw r.fail(p + "userValidationRules", NO_CEL);
+        }
+        Map<String, Object> iss = r.map(jwt.get("issuer"), p + "issuer");
+        r.allowOnly(iss, p + "issuer.", "url", "discoveryURL", "certificateAuthority", "audiences",
+                "audienceMatchPolicy", "egressSelectorType");
+        Object egress = iss.get("egressSelectorType");
+        if (egress != null) {
+            if (!"controlplane".equals(egress) && !"cluster".equals(egress)) {
+                throw r.fail(p + "issuer.egressSelectorType", "Invalid value: " + GoFormat.quote(String.valueOf(egress))
+                        + ": egress selector must be either controlplane or cluster");
+            }
+            throw r.fail(p + "issuer.egressSelectorType", "egress selection is not supported");
+        }
+        JwtIssuer.Builder b = JwtIssuer.builder(r.string(iss, p + "issuer.", "url"))
+                .fieldPrefix(p, r.source)
+                .discoveryUrl(r.string(iss, p + "issuer.", "discoveryURL"))
+                .certificateAuthority(r.string(iss, p + "issuer.", "certificateAuthority"))
+                .audienceMatchPolicy(r.string(iss, p + "issuer.", "audienceMatchPolicy"));
+        for (Object a : r.list(iss.get("audiences"), p + "issuer.audiences")) {
+            if (!(a instanceof String s)) {
+                throw r.fail(p + "issuer.audiences", "must be a list of strings");
+            }
+            b.audiences(s);
+        }
+        List<Object> rules = r.list(jwt.get("claimValidationRules"), p + "claimValidationRules");
+        for (int i = 0; i < rules.size(); i++) {
+            String rp = p + "claimValidationRules[" + i + "]";
+            Map<String, Object> rule = r.map(rules.get(i), rp);
+            r.allowOnly(rule, rp + ".", "claim", "requiredValue", "expression", "message");
+            String claim = r.string(rule, rp + ".", "claim");
+            String expression = r.string(rule, rp + ".", "expression");
+            if (claim != null && !claim.isEmpty() && expression != null && !expression.isEmpty()) {
+                throw r.fail(rp, "Invalid value: \"\": claim and expression can't both be set");
+            }
+            if (expression != null && !expression.isEmpty()) {
+                throw r.fail(rp + ".expression", NO_CEL);
+            }
+            if (claim == null || claim.isEmpty()) {
+                throw r.fail(rp, "Required value: claim or expression is required");
+            }
+            if (rule.get("message") != null) {
+                throw r.fail(rp + ".message", "Invalid value: " + GoFormat.quote(String.valueOf(rule.get("message")))
+                        + ": message can't be set when claim is set");
+            }
+            String required = r.string(rule, rp + ".", "requiredValue");
+            b.requiredClaim(claim, required == null ? "" : required);
+        }
+        String mp = p + "claimMappings";
+        Map<String, Object> mappings = r.map(jwt.get("claimMappings"), mp);
+        r.allowOnly(mappings, mp + ".", "username", "groups", "uid", "extra");
+        if (mappings.get("extra") != null && !r.list(mappings.get("extra"), mp + ".extra").isEmpty()) {
+            throw r.fail(mp + ".extra[0].valueExpression", NO_CEL);
+        }
+        String[] username = claimMapping(r, mappings.get("username"), mp + ".username", true);
+        b.username(username[0], username[1]);
+        if (mappings.get("groups") != null) {
+            String[] groups = claimMapping(r, mappings.get("groups"), mp + ".groups", true);
+            if (groups[0] != null && !groups[0].isEmpty()) {
+                b.groups(groups[0], groups[1]);
+            }
+        }
+        if (mappings.get("uid") != null) {
+            String[] uid = claimMapping(r, mappings.get("uid"), mp + ".uid", false);
+            if (uid[0] != null && !uid[0].isEmpty()) {
+                b.uid(uid[0]);
+            }
+        }
+        return b.build();
+    }
+
+    /** {claim, prefix} of a {@code PrefixedClaimOrExpression} / {@code ClaimOrExpression}. */
+    private static String[] claimMapping(Reader r, Object value, String path, boolean prefixed) {
+        Map<String, Object> m = value == null ? Map.of() : r.map(value, path);
+        if (prefixed) {
+            r.allowOnly(m, path + ".", "claim", "prefix", "expression");
+        } else {
+            r.allowOnly(m, path + ".", "claim", "expression");
+        }
+        String claim = r.string(m, path + ".", "claim");
+        String expression = r.string(m, path + ".", "expression");
+        if (claim != null && !claim.isEmpty() && expression != null && !expression.isEmpty()) {
+            throw r.fail(path, "Invalid value: \"\": claim and expression can't both be set");
+        }
+        if (expression != null && !expression.isEmpty()) {
+            throw r.fail(path + ".expression", NO_CEL);
+        }
+        return new String[] {claim, prefixed ? r.string(m, path + ".", "prefix") : null};
+    }
+
+    /** Typed reads with field paths in errors. */
+    private static final class Reader {
+        final String source;
+
+        Reader(String source) {
+            this.source = source;
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map(Object v, String path) {
+            if (v == null) {
+                return Map.of();
+            }
+            if (!(v instanceof Map)) {
+                throw fail(path.isEmpty() ? "(root)" : strip(path), "must be an object");
+            }
+            return (Map<String, Object>) v;
+        }
+
+        @SuppressWarnings("unchecked")
+        List<Object> list(Object v, String path) {
+            if (v == null) {
+                return List.of();
+            }
+            if (!(v instanceof List)) {
+                throw fail(path, "must be a list");
+            }
+            return (List<Object>) v;
+        }
+
+        String string(Map<String, Object> m, String prefix, String key) {
+            Object v = m.get(key);
+            if (v == null) {
+                return null;
+            }
+            if (!(v instanceof String s)) {
+                throw fail(prefix + key, "must be a string");
+            }
+            return s;
+        }
+
+        void allowOnly(Map<String, Object> m, String prefix, String... known) {
+            Set<String> allowed = Set.of(known);
+            for (String k : m.keySet()) {
+                if (!allowed.contains(k)) {
+                    throw fail(prefix.isEmpty() ? k : prefix + k, "unknown field " + GoFormat.quote(k));
+                }
+            }
+        }
+
+        ConfigurationException fail(String field, String detail) {
+            return new ConfigurationException(source, null, field, field + ": " + detail, null);
+        }
+
+        private static String strip(String path) {
+            return path.endsWith(".") ? path.substring(0, path.length() - 1) : path;
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.gatehouse.oidc;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
+
+/**
+ * GETs discovery documents and key sets: HTTPS only, redirects never followed (CVE-2022-3172 class), one
+ * deadline for the whole exchange (a slow body cannot hold a thread), a body size cap enforced while
+ * reading, and only a configured CA (or the JDK's roots) trusted. Messages name the URL and status, never
+ * the body.
+ */
+final class HttpFetcher {
+
+    /** A successful response. */
+    record Response(byte[] body, Optional<String> cacheControl) {
+    }
+
+    private final SSLContext tls;
+    private final Duration connectTimeout;
+    private final Duration requestTimeout;
+    private final int maxBytes;
+    private volatile HttpClient client;
+
+    HttpFetcher(SSLContext tls, FetchPolicy policy) {
+        this.tls = tls;
+        this.connectTimeout = policy.connectTimeout();
+        this.requestTimeout = policy.requestTimeout();
+        this.maxBytes = policy.maxResponseBytes();
+    }
+
+    /** Created on first use: a JDK HttpClient starts a selector thread, which issuers with static keys never need. */
+    private HttpClient client() {
+        HttpClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    HttpClient.Builder b = HttpClient.newBuilder()
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .connectTimeout(connectTimeout);
+                    if (tls != null) {
+                        b.sslContext(tls);
+                    }
+                    c = b.build();
+                    client = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    Response get(URI uri) throws IOException {
+        HttpResponse<byte[]> response = exchange(uri, null);
+        if (response.statusCode() != 200) {
+            throw new IOException("Get " + GoFormat.quote(uri.toString()) + ": status " + response.statusCode());
+        }
+        return new Response(response.body(), response.headers().firstValue("Cache-Control"));
+    }
+
+    /**
+     * A GET with an optional bearer token that returns any status; for distributed claims.
+     *
+     * @param bearer sent as {@code Authorization: Bearer}; null for none. Never appears in a message.
+     */
+    HttpResponse<byte[]> exchange(URI uri, String bearer) throws IOException {
+        if (!"https".equalsIgnoreCase(uri.getScheme())) {
+            throw new IOException("Get " + GoFormat.quote(uri.toString()) + ": only https URLs are fetched");
+        }
+        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).GET().timeout(requestTimeout);
+        if (bearer != null) {
+            rb.header("Authorization", "Bearer " + bearer);
+        }
+        HttpRequest request = rb.build();
+        CompletableFuture<HttpResponse<byte[]>> call = client().sendAsync(request, info -> capped(info, maxBytes));
+        HttpResponse<byte[]> response;
+        try {
+            response = call.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw new IOException("Get " + GoFormat.quote(uri.toString()) + ": timed out after " + requestTimeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IOException("Get " + GoFormat.quote(uri.toString()) + ": interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new IOException("Get " + GoFormat.quote(uri.toString()) + ": "
+                    + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()), cause);
+        }
+        return response;
+    }
+
+    private static HttpResponse.BodySubscriber<byte[]> capped(HttpResponse.ResponseInfo info, int max) {
+        return new CappedBody(max, info.headers().firstValueAsLong("Content-Length").orElse(-1));
+    }
+
+    /** Collects a body and fails as soon as it grows past the cap, without buffering the excess. */
+    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final int max;
+        private final long declared;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        CappedBody(int max, long declared) {
+            this.max = max;
+            this.declared = declared;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            this.subscription = s;
+            if (declared > max) {
+                s.cancel();
+                result.completeExceptionally(new IOException("response larger than " + max + " bytes"));
+                return;
+            }
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            if (result.isDone()) {
+                return;
+            }
+            for (ByteBuffer b : buffers) {
+                if (out.size() + b.remaining() > max) {
+                    subscription.cancel();
+                    result.completeExceptionally(new IOException("response larger than " + max + " bytes"));
+                    return;
+                }
+                byte[] chunk = new byte[b.remaining()];
+                b.get(chunk);
+                out.write(chunk, 0, chunk.length);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            result.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(out.toByteArray());
+        }
+    }
+}

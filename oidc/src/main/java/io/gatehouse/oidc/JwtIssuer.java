@@ -1,0 +1,414 @@
+package io.gatehouse.oidc;
+
+import io.gatehouse.core.ConfigurationException;
+import io.gatehouse.oidc.jwt.JwtAlgorithm;
+import io.gatehouse.oidc.jwt.VerificationKey;
+import io.gatehouse.oidc.jwt.VerificationKeySet;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One trusted JWT issuer: an entry of Kubernetes' {@code AuthenticationConfiguration.jwt} list (issuer,
+ * claim validation rules, claim mappings), without CEL. Built and validated eagerly with Kubernetes' field
+ * paths and messages, e.g. {@code issuer.url: Invalid value: "http://x": URL scheme must be https}.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class JwtIssuer {
+
+    /** A {@code claimValidationRules} entry of the claim form: the claim must be a string equal to the value. */
+    public record RequiredClaim(String claim, String requiredValue) {
+        /**
+         * @throws NullPointerException if either is null
+         */
+        public RequiredClaim {
+            Objects.requireNonNull(claim, "claim");
+            Objects.requireNonNull(requiredValue, "requiredValue");
+        }
+    }
+
+    private final String url;
+    private final String discoveryUrl;
+    private final List<Certificate> certificateAuthority;
+    private final List<String> audiences;
+    private final List<RequiredClaim> requiredClaims;
+    private final String usernameClaim;
+    private final String usernamePrefix;
+    private final String groupsClaim;
+    private final String groupsPrefix;
+    private final String uidClaim;
+    private final Set<JwtAlgorithm> signingAlgorithms;
+    private final List<String> signingAlgorithmNames;
+    private final VerificationKeySet staticKeys;
+    private final String fieldPrefix;
+    private final String source;
+
+    private JwtIssuer(Builder b, List<Certificate> ca, Set<JwtAlgorithm> algs, VerificationKeySet staticKeys) {
+        this.url = b.url;
+        this.discoveryUrl = b.discoveryUrl;
+        this.certificateAuthority = List.copyOf(ca);
+        this.audiences = List.copyOf(b.audiences);
+        this.requiredClaims = List.copyOf(b.requiredClaims);
+        this.usernameClaim = b.usernameClaim;
+        this.usernamePrefix = b.usernamePrefix;
+        this.groupsClaim = b.groupsClaim;
+        this.groupsPrefix = b.groupsPrefix;
+        this.uidClaim = b.uidClaim;
+        this.signingAlgorithms = algs;
+        this.signingAlgorithmNames = List.copyOf(b.signingAlgorithms);
+        this.staticKeys = staticKeys;
+        this.fieldPrefix = b.fieldPrefix;
+        this.source = b.source;
+    }
+
+    /** A builder for the issuer at {@code url} (exact string, as tokens carry it). */
+    public static Builder builder(String url) {
+        return new Builder(url);
+    }
+
+    /** The issuer URL. */
+    public String url() {
+        return url;
+    }
+
+    /** The discovery URL, or null for {@code <url>/.well-known/openid-configuration}. */
+    public String discoveryUrl() {
+        return discoveryUrl;
+    }
+
+    /** The accepted audiences (match any). */
+    public List<String> audiences() {
+        return audiences;
+    }
+
+    /** The claim-form validation rules, in order. */
+    public List<RequiredClaim> requiredClaims() {
+        return requiredClaims;
+    }
+
+    /** The username claim. */
+    public String usernameClaim() {
+        return usernameClaim;
+    }
+
+    /** The username prefix; empty for none. */
+    public String usernamePrefix() {
+        return usernamePrefix;
+    }
+
+    /** The groups claim, or null. */
+    public String groupsClaim() {
+        return groupsClaim;
+    }
+
+    /** The groups prefix; empty for none. */
+    public String groupsPrefix() {
+        return groupsPrefix;
+    }
+
+    /** The uid claim, or null. */
+    public String uidClaim() {
+        return uidClaim;
+    }
+
+    /** The allowed signing algorithms' names, in the configured order. */
+    public List<String> signingAlgorithms() {
+        return signingAlgorithmNames;
+    }
+
+    Set<JwtAlgorithm> algorithms() {
+        return signingAlgorithms;
+    }
+
+    List<Certificate> certificateAuthority() {
+        return certificateAuthority;
+    }
+
+    VerificationKeySet staticKeys() {
+        return staticKeys;
+    }
+
+    String fieldPrefix() {
+        return fieldPrefix;
+    }
+
+    String source() {
+        return source;
+    }
+
+    /** Configuration only; no key material. */
+    @Override
+    public String toString() {
+        return "JwtIssuer{" + url + ", audiences=" + audiences + "}";
+    }
+
+    /**
+     * Configures a {@link JwtIssuer}. Not thread-safe. Defaults: all nine RS/ES/PS algorithms (the config
+     * file's set), keys from OIDC discovery.
+     */
+    public static final class Builder {
+        private final String url;
+        private String discoveryUrl;
+        private String certificateAuthority;
+        private final List<String> audiences = new ArrayList<>();
+        private String audienceMatchPolicy = "";
+        private final List<RequiredClaim> requiredClaims = new ArrayList<>();
+        private String usernameClaim;
+        private String usernamePrefix;
+        private String groupsClaim;
+        private String groupsPrefix;
+        private String uidClaim;
+        private final List<String> signingAlgorithms = new ArrayList<>();
+        private final Map<String, PublicKey> staticKeys = new LinkedHashMap<>();
+        private String fieldPrefix = "";
+        private String source;
+
+        private Builder(String url) {
+            this.url = url;
+            for (JwtAlgorithm a : JwtAlgorithm.values()) {
+                signingAlgorithms.add(a.name());
+            }
+        }
+
+        /** Where discovery is fetched instead of {@code <url>/.well-known/openid-configuration}; used verbatim. */
+        public Builder discoveryUrl(String discoveryUrl) {
+            this.discoveryUrl = discoveryUrl;
+            return this;
+        }
+
+        /** PEM certificates trusted for discovery and JWKS (instead of the JDK's roots); null for the roots. */
+        public Builder certificateAuthority(String pem) {
+            this.certificateAuthority = pem;
+            return this;
+        }
+
+        /** Adds accepted audiences (a token needs one of them). */
+        public Builder audiences(String... more) {
+            audiences.addAll(List.of(more));
+            return this;
+        }
+
+        /** Adds accepted audiences. */
+        public Builder audiences(Collection<String> more) {
+            audiences.addAll(more);
+            return this;
+        }
+
+        /** {@code ""} or {@code MatchAny}; required to be {@code MatchAny} with several audiences. */
+        public Builder audienceMatchPolicy(String policy) {
+            this.audienceMatchPolicy = policy == null ? "" : policy;
+            return this;
+        }
+
+        /** The username claim and its prefix ({@code ""} for none); required. */
+        public Builder username(String claim, String prefix) {
+            this.usernameClaim = claim;
+            this.usernamePrefix = prefix;
+            return this;
+        }
+
+        /** The groups claim (a string or an array of strings) and its prefix ({@code ""} for none). */
+        public Builder groups(String claim, String prefix) {
+            this.groupsClaim = claim;
+            this.groupsPrefix = prefix;
+            return this;
+        }
+
+        /** The uid claim (a string). */
+        public Builder uid(String claim) {
+            this.uidClaim = claim;
+            return this;
+        }
+
+        /** Adds a rule: {@code claim} must be a string equal to {@code requiredValue}. */
+        public Builder requiredClaim(String claim, String requiredValue) {
+            requiredClaims.add(new RequiredClaim(claim, requiredValue));
+            return this;
+        }
+
+        /** Replaces the allowed algorithms (RS/ES/PS 256/384/512; HMAC, EdDSA and none never). */
+        public Builder signingAlgorithms(Collection<String> names) {
+            signingAlgorithms.clear();
+            signingAlgorithms.addAll(names);
+            return this;
+        }
+
+        /**
+         * Trusts a fixed key instead of discovery (Kubernetes' {@code KeySet} option).
+         *
+         * @param kid the key id tokens name; null for a key tried on tokens without kid
+         */
+        public Builder staticKey(String kid, PublicKey key) {
+            staticKeys.put(kid, Objects.requireNonNull(key, "key"));
+            return this;
+        }
+
+        Builder fieldPrefix(String prefix, String file) {
+            this.fieldPrefix = prefix;
+            this.source = file;
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @throws ConfigurationException with every problem, in Kubernetes' words, naming the first field
+         */
+        public JwtIssuer build() {
+            List<String[]> errors = new ArrayList<>();
+            validateUrl(errors, "issuer.url", url);
+            if (discoveryUrl != null && !discoveryUrl.isEmpty()) {
+                validateUrl(errors, "issuer.discoveryURL", discoveryUrl);
+                if (url != null && trimSlash(url).equals(trimSlash(discoveryUrl))) {
+                    err(errors, "issuer.discoveryURL", "Invalid value: " + GoFormat.quote(discoveryUrl)
+                            + ": discoveryURL must be different from URL");
+                }
+            }
+            if (audiences.isEmpty()) {
+                err(errors, "issuer.audiences", "Required value: at least one issuer.audiences is required");
+            }
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < audiences.size(); i++) {
+                String a = audiences.get(i);
+                if (a == null || a.isEmpty()) {
+                    err(errors, "issuer.audiences[" + i + "]", "Required value: audience can't be empty");
+                } else if (!seen.add(a)) {
+                    err(errors, "issuer.audiences[" + i + "]", "Duplicate value: " + GoFormat.quote(a));
+                }
+            }
+            if (audiences.size() > 1 && !"MatchAny".equals(audienceMatchPolicy)) {
+                err(errors, "issuer.audienceMatchPolicy", "Invalid value: " + GoFormat.quote(audienceMatchPolicy)
+                        + ": audienceMatchPolicy must be MatchAny for multiple audiences");
+            } else if (audiences.size() == 1 && !audienceMatchPolicy.isEmpty() && !"MatchAny".equals(audienceMatchPolicy)) {
+                err(errors, "issuer.audienceMatchPolicy", "Invalid value: " + GoFormat.quote(audienceMatchPolicy)
+                        + ": audienceMatchPolicy must be empty or MatchAny for single audience");
+            }
+            Set<String> claims = new HashSet<>();
+            for (int i = 0; i < requiredClaims.size(); i++) {
+                String c = requiredClaims.get(i).claim();
+                if (c.isEmpty()) {
+                    err(errors, "claimValidationRules[" + i + "]", "Required value: claim or expression is required");
+                } else if (!claims.add(c)) {
+                    err(errors, "claimValidationRules[" + i + "].claim", "Duplicate value: " + GoFormat.quote(c));
+                }
+            }
+            if (usernameClaim == null || usernameClaim.isEmpty()) {
+                err(errors, "claimMappings.username", "Required value: claim or expression is required");
+            } else if (usernamePrefix == null) {
+                err(errors, "claimMappings.username.prefix", "Required value: prefix is required when claim is set. "
+                        + "It can be set to an empty string to disable prefixing");
+            }
+            if (groupsClaim != null && !groupsClaim.isEmpty() && groupsPrefix == null) {
+                err(errors, "claimMappings.groups.prefix", "Required value: prefix is required when claim is set. "
+                        + "It can be set to an empty string to disable prefixing");
+            }
+            Set<JwtAlgorithm> algs = EnumSet.noneOf(JwtAlgorithm.class);
+            for (String name : signingAlgorithms) {
+                JwtAlgorithm a = JwtAlgorithm.fromName(name);
+                if (a == null) {
+                    errors.add(new String[] {"signingAlgorithms", "oidc: unsupported signing alg: " + GoFormat.quote(name)});
+                } else {
+                    algs.add(a);
+                }
+            }
+            if (signingAlgorithms.isEmpty()) {
+                errors.add(new String[] {"signingAlgorithms", "oidc: no signing algorithms configured"});
+            }
+            if (!staticKeys.isEmpty() && discoveryUrl != null && !discoveryUrl.isEmpty()) {
+                errors.add(new String[] {"issuer.discoveryURL", "oidc: KeySet and DiscoveryURL are mutually exclusive"});
+            }
+            List<Certificate> ca = List.of();
+            if (certificateAuthority != null && !certificateAuthority.isBlank()) {
+                try {
+                    ca = parseCertificates(certificateAuthority);
+                } catch (GeneralSecurityException | IllegalArgumentException e) {
+                    err(errors, "issuer.certificateAuthority", "Invalid value: \"<omitted>\": no valid PEM certificates");
+                }
+            }
+            VerificationKeySet keys = null;
+            if (!staticKeys.isEmpty()) {
+                List<VerificationKey> list = new ArrayList<>();
+                staticKeys.forEach((kid, key) -> {
+                    try {
+                        list.add(VerificationKey.of(kid, key));
+                    } catch (IllegalArgumentException e) {
+                        errors.add(new String[] {"keys", "key " + kid + ": " + e.getMessage()});
+                    }
+                });
+                keys = VerificationKeySet.of(list);
+            }
+            if (!errors.isEmpty()) {
+                List<String> messages = new ArrayList<>();
+                for (String[] e : errors) {
+                    messages.add(e[1]);
+                }
+                String problem = messages.size() == 1 ? messages.get(0) : "[" + String.join(", ", messages) + "]";
+                throw new ConfigurationException(source, fieldPrefix.isEmpty() ? null : fieldPrefix.substring(0, fieldPrefix.length() - 1),
+                        errors.get(0)[0], problem, null);
+            }
+            return new JwtIssuer(this, ca, algs, keys);
+        }
+
+        private void validateUrl(List<String[]> errors, String field, String value) {
+            if (value == null || value.isEmpty()) {
+                err(errors, field, "Required value: URL is required");
+                return;
+            }
+            URI u;
+            try {
+                u = new URI(value);
+            } catch (URISyntaxException e) {
+                err(errors, field, "Invalid value: " + GoFormat.quote(value) + ": " + e.getReason());
+                return;
+            }
+            String bad = null;
+            if (!"https".equals(u.getScheme())) {
+                bad = "URL scheme must be https";
+            } else if (u.getRawUserInfo() != null) {
+                bad = "URL must not contain a username or password";
+            } else if (u.getRawQuery() != null) {
+                bad = "URL must not contain a query";
+            } else if (u.getRawFragment() != null) {
+                bad = "URL must not contain a fragment";
+            }
+            if (bad != null) {
+                err(errors, field, "Invalid value: " + GoFormat.quote(value) + ": " + bad);
+            }
+        }
+
+        private void err(List<String[]> errors, String field, String detail) {
+            String path = fieldPrefix + field;
+            errors.add(new String[] {path, path + ": " + detail});
+        }
+    }
+
+    static List<Certificate> parseCertificates(String pem) throws GeneralSecurityException {
+        CertificateFactory cf = CertificateFactory.getInstance("X.509");
+        Collection<? extends Certificate> certs =
+                cf.generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+        if (certs.isEmpty()) {
+            throw new IllegalArgumentException("no certificates");
+        }
+        return List.copyOf(certs);
+    }
+
+    static String trimSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+}

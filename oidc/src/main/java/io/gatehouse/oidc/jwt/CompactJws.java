@@ -1,0 +1,215 @@
+package io.gatehouse.oidc.jwt;
+
+import com.nimbusds.jose.util.Base64URL;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A token in JWS compact serialisation, checked strictly before any cryptography: a length cap first, then
+ * exactly three segments, each canonical base64url, a JSON-object header with a string {@code alg}. It
+ * refuses what a bearer-token verifier must never process: JSON serialisation, JWE (five segments or an
+ * {@code enc} header), {@code alg: none} in any spelling, an empty signature, any {@code crit} (the engine
+ * implements no extension), {@code b64} (RFC 7797) and {@code zip}. Header-supplied keys ({@code jwk},
+ * {@code jku}, {@code x5u}, {@code x5c}) are never read: keys come only from configuration.
+ *
+ * <p>The payload's claims are parsed on first use, so the signature-only use (conformance vectors) does
+ * not need a JSON payload. Immutable apart from that memo; thread-safe.
+ */
+public final class CompactJws {
+
+    /** The default cap on a token's length: 16 KiB. */
+    public static final int DEFAULT_MAX_LENGTH = 16 * 1024;
+
+    /** The longest {@code kid} accepted; a kid is only a map key, but it must not be unbounded. */
+    public static final int MAX_KEY_ID_LENGTH = 1024;
+
+    private static final Set<String> REFUSED_HEADERS = Set.of("enc", "crit", "b64", "zip");
+
+    private final String algorithm;
+    private final String keyId;
+    private final Map<String, Object> header;
+    private final byte[] payload;
+    private final byte[] signingInput;
+    private final Base64URL signature;
+    private final byte[] signatureBytes;
+    private volatile JwtClaims claims;
+
+    private CompactJws(String algorithm, String keyId, Map<String, Object> header, byte[] payload,
+                       byte[] signingInput, Base64URL signature, byte[] signatureBytes) {
+        this.algorithm = algorithm;
+        this.keyId = keyId;
+        this.header = header;
+        this.payload = payload;
+        this.signingInput = signingInput;
+        this.signature = signature;
+        this.signatureBytes = signatureBytes;
+    }
+
+    /**
+     * Parses {@code token} strictly.
+     *
+     * @param token     the token; null is treated as empty
+     * @param maxLength the longest token accepted, in characters
+     * @throws JwtException of kind TOO_LARGE, MALFORMED or UNSUPPORTED_ALGORITHM ({@code none})
+     */
+    public static CompactJws parse(String token, int maxLength) throws JwtException {
+        if (token == null || token.isEmpty()) {
+            throw malformed("empty token");
+        }
+        if (token.length() > maxLength) {
+            throw JwtException.of(JwtException.Kind.TOO_LARGE, "token is longer than " + maxLength + " characters");
+        }
+        char first = token.charAt(0);
+        if (first == '{' || Character.isWhitespace(first)) {
+            throw malformed("only the JWS compact serialization is supported");
+        }
+        int d1 = token.indexOf('.');
+        int d2 = d1 < 0 ? -1 : token.indexOf('.', d1 + 1);
+        if (d2 < 0) {
+            throw malformed("compact JWS must have three segments");
+        }
+        int d3 = token.indexOf('.', d2 + 1);
+        if (d3 >= 0) {
+            int d4 = token.indexOf('.', d3 + 1);
+            boolean five = d4 >= 0 && token.indexOf('.', d4 + 1) < 0;
+            throw malformed(five ? "encrypted tokens (JWE) are not supported" : "compact JWS must have three segments");
+        }
+        if (d1 == 0) {
+            throw malformed("missing header");
+        }
+        if (d2 == token.length() - 1) {
+            throw malformed("missing signature");
+        }
+        byte[] headerBytes = Base64Url.decode(token, 0, d1);
+        if (headerBytes == null) {
+            throw malformed("header is not strict base64url");
+        }
+        byte[] payload = Base64Url.decode(token, d1 + 1, d2);
+        if (payload == null) {
+            throw malformed("payload is not strict base64url");
+        }
+        byte[] sig = Base64Url.decode(token, d2 + 1, token.length());
+        if (sig == null) {
+            throw malformed("signature is not strict base64url");
+        }
+        Map<String, Object> header;
+        try {
+            header = JwtClaims.parseObject(headerBytes, "header");
+        } catch (JwtException e) {
+            throw malformed("header is not a JSON object");
+        }
+        for (String refused : REFUSED_HEADERS) {
+            if (header.containsKey(refused)) {
+                throw malformed(switch (refused) {
+                    case "enc" -> "encrypted tokens (JWE) are not supported";
+                    case "crit" -> "critical header parameters are not supported";
+                    case "b64" -> "unencoded payloads (b64) are not supported";
+                    default -> "compressed payloads (zip) are not supported";
+                });
+            }
+        }
+        if (!(header.get("alg") instanceof String alg) || alg.isEmpty()) {
+            throw malformed("header has no alg");
+        }
+        if (alg.equalsIgnoreCase("none")) {
+            throw JwtException.algorithm(alg);
+        }
+        Object kidValue = header.get("kid");
+        String kid = null;
+        if (kidValue != null) {
+            if (!(kidValue instanceof String s) || s.length() > MAX_KEY_ID_LENGTH) {
+                throw malformed("header kid must be a string of at most " + MAX_KEY_ID_LENGTH + " characters");
+            }
+            kid = s;
+        }
+        byte[] signingInput = token.substring(0, d2).getBytes(StandardCharsets.US_ASCII);
+        return new CompactJws(alg, kid, Collections.unmodifiableMap(header), payload, signingInput,
+                new Base64URL(token.substring(d2 + 1)), sig);
+    }
+
+    /**
+     * The {@code iss} of a token that is at least readable: three segments with a strict base64url JSON
+     * payload. Used to decide whether a token that failed {@link #parse} belongs to a known issuer (then it
+     * is rejected, not passed on). Does no more work than one payload decode.
+     *
+     * @return the issuer, or null when the token is not readable that far
+     */
+    public static String untrustedIssuer(String token, int maxLength) {
+        if (token == null || token.length() > maxLength || token.startsWith("{")) {
+            return null;
+        }
+        int d1 = token.indexOf('.');
+        int d2 = d1 < 0 ? -1 : token.indexOf('.', d1 + 1);
+        if (d2 < 0) {
+            return null;
+        }
+        byte[] payload = Base64Url.decode(token, d1 + 1, d2);
+        if (payload == null) {
+            return null;
+        }
+        try {
+            return JwtClaims.parse(payload).stringOrNull("iss");
+        } catch (JwtException e) {
+            return null;
+        }
+    }
+
+    /** The header's {@code alg}, exactly as sent; never null, never {@code none}. */
+    public String algorithm() {
+        return algorithm;
+    }
+
+    /** The header's {@code kid}, or null when absent. */
+    public String keyId() {
+        return keyId;
+    }
+
+    /** The whole header, unmodifiable. Key-bearing members are present but the engine never reads them. */
+    public Map<String, Object> header() {
+        return header;
+    }
+
+    /** The decoded payload; a copy. */
+    public byte[] payload() {
+        return payload.clone();
+    }
+
+    /**
+     * The payload as JWT claims, parsed once.
+     *
+     * @throws JwtException of kind MALFORMED if the payload is not a UTF-8 JSON object
+     */
+    public JwtClaims claims() throws JwtException {
+        JwtClaims c = claims;
+        if (c == null) {
+            c = JwtClaims.parse(payload);
+            claims = c;
+        }
+        return c;
+    }
+
+    byte[] signingInput() {
+        return signingInput;
+    }
+
+    Base64URL signature() {
+        return signature;
+    }
+
+    byte[] signatureBytes() {
+        return signatureBytes;
+    }
+
+    /** Never prints the token. */
+    @Override
+    public String toString() {
+        return "CompactJws{alg=" + algorithm + ", kid=" + keyId + "}";
+    }
+
+    private static JwtException malformed(String message) {
+        return JwtException.of(JwtException.Kind.MALFORMED, message);
+    }
+}
