@@ -4,7 +4,11 @@ import io.gatehouse.core.AuthenticationChain;
 import io.gatehouse.core.AuthenticationListener;
 import io.gatehouse.bootstrap.BootstrapTokenAuthenticator;
 import io.gatehouse.bootstrap.BootstrapTokenDirectory;
+import io.gatehouse.oidc.LegacyOidcFlags;
+import io.gatehouse.oidc.OidcAuthenticator;
+import io.gatehouse.oidc.ReloadingOidcAuthenticator;
 import io.gatehouse.statictoken.StaticTokenAuthenticator;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,10 +48,41 @@ final class ChainFactory {
             BootstrapTokenDirectory secrets = BootstrapTokenDirectory.builder(o.bootstrapTokenDir()).listener(listener).build();
             members.add(new Member("bootstrap", BootstrapTokenAuthenticator.builder().store(secrets).clock(clock).build()));
         }
-        unavailable(o.oidcIssuerUrl() != null || o.authenticationConfig() != null, "--oidc-* / --authentication-config", "oidc");
+        if (o.authenticationConfig() != null) {
+            // kube-apiserver keeps JWT authenticators after the service accounts and reloads the file.
+            members.add(new Member("oidc", ReloadingOidcAuthenticator.watch(o.authenticationConfig(), Duration.ofSeconds(5),
+                    Duration.ofMinutes(1), b -> b.clock(clock).listener(listener), listener)));
+        } else if (o.anyOidcFlag()) {
+            if (o.oidcIssuerUrl() == null || o.oidcClientId() == null) {
+                throw new GatewayFlags.FlagException("--oidc-issuer-url and --oidc-client-id must be given together");
+            }
+            LegacyOidcFlags flags = LegacyOidcFlags.builder().issuerUrl(o.oidcIssuerUrl()).clientId(o.oidcClientId());
+            if (o.oidcCaFile() != null) {
+                flags.caFile(o.oidcCaFile());
+            }
+            if (o.oidcUsernameClaim() != null) {
+                flags.usernameClaim(o.oidcUsernameClaim());
+            }
+            if (o.oidcUsernamePrefix() != null) {
+                flags.usernamePrefix(o.oidcUsernamePrefix());
+            }
+            if (o.oidcGroupsClaim() != null) {
+                flags.groupsClaim(o.oidcGroupsClaim());
+            }
+            if (o.oidcGroupsPrefix() != null) {
+                flags.groupsPrefix(o.oidcGroupsPrefix());
+            }
+            o.oidcRequiredClaims().forEach(flags::requiredClaim);
+            if (!o.oidcSigningAlgs().isEmpty()) {
+                flags.signingAlgorithms(o.oidcSigningAlgs());
+            }
+            members.add(new Member("oidc", OidcAuthenticator.builder().issuer(flags.toIssuer()).clock(clock)
+                    .listener(listener).build()));
+        }
         if (members.isEmpty() && !o.anonymousAuth()) {
             throw new GatewayFlags.FlagException("no authentication method configured: give --token-auth-file, "
-                    + "--client-ca-file, --enable-bootstrap-token-auth, --service-account-key-file or --oidc-issuer-url");
+                    + "--client-ca-file, --enable-bootstrap-token-auth, --service-account-key-file, --oidc-issuer-url or "
+                    + "--authentication-config");
         }
         AuthenticationChain requests = chain(members, o, clock, listener).anonymous(o.anonymousAuth()).build();
         List<Member> tokens = members.stream().filter(m -> m.member() instanceof io.gatehouse.core.TokenAuthenticator).toList();
