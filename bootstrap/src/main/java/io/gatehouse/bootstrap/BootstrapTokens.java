@@ -1,5 +1,6 @@
 package io.gatehouse.bootstrap;
 
+import io.gatehouse.core.spi.GoText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -82,7 +83,7 @@ final class BootstrapTokens {
         if (GROUP.matcher(group).matches()) {
             return null;
         }
-        return "bootstrap group " + goQuote(group) + " is invalid (must match " + GROUP_PATTERN + ")";
+        return "bootstrap group " + GoText.quote(group) + " is invalid (must match " + GROUP_PATTERN + ")";
     }
 
     /**
@@ -113,37 +114,5 @@ final class BootstrapTokens {
             start = comma + 1;
         }
         return List.copyOf(new ArrayList<>(groups));
-    }
-
-    /**
-     * Go's {@code %q} of a string: double quotes, backslash escapes for quotes, backslashes and control
-     * characters, so that an odd value reads as Kubernetes would print it.
-     */
-    static String goQuote(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\u0007' -> sb.append("\\a");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case '\u000B' -> sb.append("\\v");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        sb.append(String.format("\\x%02x", (int) c));
-                    } else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
     }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.bootstrap;
 
+import io.gatehouse.core.spi.GoText;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -33,7 +34,7 @@ final class GoTime {
     static Instant parseRfc3339(String s) {
         Instant t = parseOrNull(s);
         if (t == null) {
-            throw new IllegalArgumentException("parsing time " + BootstrapTokens.goQuote(s) + " as \"" + RFC3339_LAYOUT
+            throw new IllegalArgumentException("parsing time " + GoText.quote(s) + " as \"" + RFC3339_LAYOUT
                     + "\": cannot parse");
         }
         return t;

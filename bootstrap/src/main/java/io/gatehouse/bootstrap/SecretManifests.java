@@ -1,5 +1,6 @@
 package io.gatehouse.bootstrap;
 
+import io.gatehouse.core.spi.GoText;
 import io.gatehouse.core.ConfigurationException;
 import io.gatehouse.core.spi.BoundedYaml;
 import java.nio.charset.StandardCharsets;
@@ -166,7 +167,7 @@ final class SecretManifests {
                 .append("  name: ").append(secret.name()).append('\n')
                 .append("  namespace: ").append(secret.namespace()).append('\n')
                 .append("type: ").append(isPlain(secret.type()) ? secret.type()
-                        : BootstrapTokens.goQuote(secret.type())).append('\n');
+                        : GoText.quote(secret.type())).append('\n');
         if (secret.data() != null) {
             sb.append(secret.data().isEmpty() ? "data: {}\n" : "data:\n");
             for (Map.Entry<String, String> e : secret.data().entrySet()) {

@@ -1,5 +1,6 @@
 package io.gatehouse.bootstrap;
 
+import io.gatehouse.core.spi.GoText;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -52,7 +53,7 @@ class BootstrapTokensTest {
             "system:bootstrappers:foo:", "system:bootstrappers:foo-", "system:bootstrappers:*",
             "system:bootstrappers:foo\n", "<script>alert(\"scary?!\")</script>"})
     void invalidGroupNames(String group) {
-        assertEquals("bootstrap group " + BootstrapTokens.goQuote(group) + " is invalid (must match "
+        assertEquals("bootstrap group " + GoText.quote(group) + " is invalid (must match "
                 + "\\Asystem:bootstrappers:[a-z0-9:-]{0,255}[a-z0-9]\\z)", BootstrapTokens.validateGroupName(group));
     }
 
@@ -89,11 +90,11 @@ class BootstrapTokensTest {
     @ParameterizedTest(name = "goQuote({0})")
     @CsvSource(delimiter = '|', value = {"foo|\"foo\"", "a\"b|\"a\\\"b\"", "a\\b|\"a\\\\b\""})
     void goQuote(String in, String out) {
-        assertEquals(out, BootstrapTokens.goQuote(in));
+        assertEquals(out, GoText.quote(in));
     }
 
     @Test
     void goQuoteEscapesControlCharacters() {
-        assertEquals("\"a\\nb\\tc\\x00\\x7f\\u200b\"", BootstrapTokens.goQuote("a\nb\tc\u0000\u007f\u200b"));
+        assertEquals("\"a\\nb\\tc\\x00\\x7f\\u200b\"", GoText.quote("a\nb\tc\u0000\u007f\u200b"));
     }
 }

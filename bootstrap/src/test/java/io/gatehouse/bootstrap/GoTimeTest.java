@@ -1,5 +1,6 @@
 package io.gatehouse.bootstrap;
 
+import io.gatehouse.core.spi.GoText;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -40,7 +41,7 @@ class GoTimeTest {
             "2009-11-10T23:00:00+25:00", "2009-11-10T23:00:00UTC", "+2009-11-10T23:00:00Z"})
     void refusesWhatGoRefuses(String text) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GoTime.parseRfc3339(text));
-        assertEquals("parsing time " + BootstrapTokens.goQuote(text) + " as \"2006-01-02T15:04:05Z07:00\": cannot parse",
+        assertEquals("parsing time " + GoText.quote(text) + " as \"2006-01-02T15:04:05Z07:00\": cannot parse",
                 e.getMessage());
     }
 

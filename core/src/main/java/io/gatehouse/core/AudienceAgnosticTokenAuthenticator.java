@@ -3,6 +3,7 @@ package io.gatehouse.core;
 import io.gatehouse.core.AuthenticationResult.Abstained;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
+import io.gatehouse.core.spi.GoText;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,7 +35,7 @@ final class AudienceAgnosticTokenAuthenticator implements TokenAuthenticator {
             if (!a.audiences().isEmpty()) {
                 return new Rejected(RejectionReason.INTERNAL_ERROR,
                         "audience agnostic authenticator wrapped an authenticator that returned audiences: "
-                                + Quoting.goQuote(a.audiences()), a.warnings(), List.of());
+                                + GoText.quoteList(a.audiences()), a.warnings(), List.of());
             }
             return a.withAudiences(accepted);
         }

@@ -3,6 +3,7 @@ package io.gatehouse.core;
 import io.gatehouse.core.AuthenticationResult.Abstained;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
+import io.gatehouse.core.spi.GoText;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -149,7 +150,7 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
         AuthenticationResult r = guarded(() -> pipeline.authenticate(effective));
         if (r instanceof Authenticated a && !audiencesAreAcceptable(effective.audiences(), a.audiences())) {
             return new Rejected(RejectionReason.WRONG_AUDIENCE, "unable to match the audience: "
-                    + Quoting.goList(a.audiences()) + " , accepted: " + Quoting.goList(effective.audiences()),
+                    + GoText.list(a.audiences()) + " , accepted: " + GoText.list(effective.audiences()),
                     a.warnings(), List.of());
         }
         return r;

@@ -2,6 +2,7 @@ package io.gatehouse.core;
 
 import io.gatehouse.core.AuthenticationResult.Abstained;
 import io.gatehouse.core.AuthenticationResult.Rejected;
+import io.gatehouse.core.spi.GoText;
 import java.util.List;
 
 /**
@@ -46,7 +47,7 @@ final class BearerTokenAuthenticator implements Authenticator {
         if (header == null) {
             return null;
         }
-        String auth = GoStrings.trimSpace(header);
+        String auth = GoText.trimSpace(header);
         if (auth.isEmpty()) {
             return null;
         }

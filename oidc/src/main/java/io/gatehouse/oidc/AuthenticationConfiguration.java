@@ -1,5 +1,6 @@
 package io.gatehouse.oidc;
 
+import io.gatehouse.core.spi.GoText;
 import io.gatehouse.core.ConfigurationException;
 import io.gatehouse.core.spi.BoundedYaml;
 
@@ -62,11 +63,11 @@ public final class AuthenticationConfiguration {
         root.allowOnly(top, "", "apiVersion", "kind", "jwt", "anonymous");
         Object version = top.get("apiVersion");
         if (!VERSIONS.contains(version)) {
-            throw root.fail("apiVersion", "Invalid value: " + GoFormat.quote(String.valueOf(version))
+            throw root.fail("apiVersion", "Invalid value: " + GoText.quote(String.valueOf(version))
                     + ": must be one of " + VERSIONS.stream().sorted().toList());
         }
         if (!"AuthenticationConfiguration".equals(top.get("kind"))) {
-            throw root.fail("kind", "Invalid value: " + GoFormat.quote(String.valueOf(top.get("kind")))
+            throw root.fail("kind", "Invalid value: " + GoText.quote(String.valueOf(top.get("kind")))
                     + ": must be AuthenticationConfiguration");
         }
         if (top.containsKey("anonymous")) {
@@ -95,7 +96,7 @@ public final class AuthenticationConfiguration {
         Object egress = iss.get("egressSelectorType");
         if (egress != null) {
             if (!"controlplane".equals(egress) && !"cluster".equals(egress)) {
-                throw r.fail(p + "issuer.egressSelectorType", "Invalid value: " + GoFormat.quote(String.valueOf(egress))
+                throw r.fail(p + "issuer.egressSelectorType", "Invalid value: " + GoText.quote(String.valueOf(egress))
                         + ": egress selector must be either controlplane or cluster");
             }
             throw r.fail(p + "issuer.egressSelectorType", "egress selection is not supported");
@@ -128,7 +129,7 @@ public final class AuthenticationConfiguration {
                 throw r.fail(rp, "Required value: claim or expression is required");
             }
             if (rule.get("message") != null) {
-                throw r.fail(rp + ".message", "Invalid value: " + GoFormat.quote(String.valueOf(rule.get("message")))
+                throw r.fail(rp + ".message", "Invalid value: " + GoText.quote(String.valueOf(rule.get("message")))
                         + ": message can't be set when claim is set");
             }
             String required = r.string(rule, rp + ".", "requiredValue");
@@ -221,7 +222,7 @@ public final class AuthenticationConfiguration {
             Set<String> allowed = Set.of(known);
             for (String k : m.keySet()) {
                 if (!allowed.contains(k)) {
-                    throw fail(prefix.isEmpty() ? k : prefix + k, "unknown field " + GoFormat.quote(k));
+                    throw fail(prefix.isEmpty() ? k : prefix + k, "unknown field " + GoText.quote(k));
                 }
             }
         }

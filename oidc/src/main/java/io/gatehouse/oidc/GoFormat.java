@@ -3,7 +3,6 @@ package io.gatehouse.oidc;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -14,41 +13,6 @@ final class GoFormat {
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private GoFormat() {
-    }
-
-    /** {@code %q} of a string. */
-    static String quote(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        sb.append(String.format("\\x%02x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
-    }
-
-    /** {@code %q} of a {@code []string}: {@code ["a" "b"]}. */
-    static String quoteList(Collection<String> list) {
-        StringBuilder sb = new StringBuilder("[");
-        for (String s : list) {
-            if (sb.length() > 1) {
-                sb.append(' ');
-            }
-            sb.append(quote(s));
-        }
-        return sb.append(']').toString();
     }
 
     /** {@code %v} of a UTC {@code time.Time}; null is Go's zero time (a missing exp). */

@@ -1,5 +1,6 @@
 package io.gatehouse.oidc;
 
+import io.gatehouse.core.spi.GoText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -67,7 +68,7 @@ final class HttpFetcher {
     Response get(URI uri) throws IOException {
         HttpResponse<byte[]> response = exchange(uri, null);
         if (response.statusCode() != 200) {
-            throw new IOException("Get " + GoFormat.quote(uri.toString()) + ": status " + response.statusCode());
+            throw new IOException("Get " + GoText.quote(uri.toString()) + ": status " + response.statusCode());
         }
         return new Response(response.body(), response.headers().firstValue("Cache-Control"));
     }
@@ -79,7 +80,7 @@ final class HttpFetcher {
      */
     HttpResponse<byte[]> exchange(URI uri, String bearer) throws IOException {
         if (!"https".equalsIgnoreCase(uri.getScheme())) {
-            throw new IOException("Get " + GoFormat.quote(uri.toString()) + ": only https URLs are fetched");
+            throw new IOException("Get " + GoText.quote(uri.toString()) + ": only https URLs are fetched");
         }
         HttpRequest.Builder rb = HttpRequest.newBuilder(uri).GET().timeout(requestTimeout);
         if (bearer != null) {
@@ -92,14 +93,14 @@ final class HttpFetcher {
             response = call.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             call.cancel(true);
-            throw new IOException("Get " + GoFormat.quote(uri.toString()) + ": timed out after " + requestTimeout.toMillis() + " ms");
+            throw new IOException("Get " + GoText.quote(uri.toString()) + ": timed out after " + requestTimeout.toMillis() + " ms");
         } catch (InterruptedException e) {
             call.cancel(true);
             Thread.currentThread().interrupt();
-            throw new IOException("Get " + GoFormat.quote(uri.toString()) + ": interrupted");
+            throw new IOException("Get " + GoText.quote(uri.toString()) + ": interrupted");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            throw new IOException("Get " + GoFormat.quote(uri.toString()) + ": "
+            throw new IOException("Get " + GoText.quote(uri.toString()) + ": "
                     + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()), cause);
         }
         return response;

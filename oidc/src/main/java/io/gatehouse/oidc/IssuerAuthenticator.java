@@ -1,5 +1,6 @@
 package io.gatehouse.oidc;
 
+import io.gatehouse.core.spi.GoText;
 import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
@@ -55,9 +56,9 @@ final class IssuerAuthenticator {
                 .audiences(issuer.audiences())
                 .build();
         this.expectedAudiences = issuer.audiences().size() == 1
-                ? "oidc: expected audience " + GoFormat.quote(issuer.audiences().get(0))
-                : "oidc: expected audience in " + GoFormat.quoteList(new TreeSet<>(issuer.audiences()));
-        this.expectedAlgorithms = GoFormat.quoteList(issuer.signingAlgorithms());
+                ? "oidc: expected audience " + GoText.quote(issuer.audiences().get(0))
+                : "oidc: expected audience in " + GoText.quoteList(new TreeSet<>(issuer.audiences()));
+        this.expectedAlgorithms = GoText.quoteList(issuer.signingAlgorithms());
     }
 
     JwtIssuer issuer() {
@@ -102,9 +103,9 @@ final class IssuerAuthenticator {
             case EXPIRED -> "oidc: token is expired (Token Expiry: " + GoFormat.time(e.instant()) + ")";
             case NOT_YET_VALID -> "oidc: current time " + GoFormat.time(e.now()) + " before the nbf (not before) time: "
                     + GoFormat.time(e.instant());
-            case WRONG_AUDIENCE -> expectedAudiences + " got " + GoFormat.quoteList(e.tokenAudiences());
+            case WRONG_AUDIENCE -> expectedAudiences + " got " + GoText.quoteList(e.tokenAudiences());
             case UNSUPPORTED_ALGORITHM -> "oidc: id token signed with unsupported algorithm, expected "
-                    + expectedAlgorithms + " got " + GoFormat.quote(e.algorithm());
+                    + expectedAlgorithms + " got " + GoText.quote(e.algorithm());
             case UNKNOWN_KEY, BAD_SIGNATURE -> "failed to verify signature: " + e.getMessage();
             case KEYS_UNAVAILABLE -> "failed to verify signature: " + e.getMessage();
             default -> "oidc: malformed jwt: " + e.getMessage();
@@ -143,9 +144,9 @@ final class IssuerAuthenticator {
         if (issuer.uidClaim() != null) {
             String claim = issuer.uidClaim();
             if (!claims.has(claim)) {
-                throw new ClaimException("oidc: parse uid claim " + GoFormat.quote(claim) + ": claim not present");
+                throw new ClaimException("oidc: parse uid claim " + GoText.quote(claim) + ": claim not present");
             }
-            uid = stringClaim(claims.get(claim), "oidc: parse uid claim " + GoFormat.quote(claim) + ": ");
+            uid = stringClaim(claims.get(claim), "oidc: parse uid claim " + GoText.quote(claim) + ": ");
         }
         Map<String, List<String>> extra = Map.of();
         if (claims.get("jti") instanceof String jti) {
@@ -167,7 +168,7 @@ final class IssuerAuthenticator {
 
     private String username(JwtClaims claims) throws ClaimException {
         String claim = issuer.usernameClaim();
-        String quoted = GoFormat.quote(claim);
+        String quoted = GoText.quote(claim);
         if (!claims.has(claim)) {
             throw new ClaimException("oidc: parse username claims " + quoted + ": claim not present");
         }
@@ -198,7 +199,7 @@ final class IssuerAuthenticator {
         } else if (v instanceof List<?> list && list.stream().allMatch(o -> o instanceof String)) {
             raw = list.stream().map(String.class::cast).toList();
         } else {
-            throw new ClaimException("oidc: parse groups claim " + GoFormat.quote(claim) + ": "
+            throw new ClaimException("oidc: parse groups claim " + GoText.quote(claim) + ": "
                     + GoFormat.unmarshalError(v, "string"));
         }
         String prefix = issuer.groupsPrefix();
@@ -246,7 +247,7 @@ final class IssuerAuthenticator {
         if (endpoint == null || "".equals(endpoint)) {
             return null;
         }
-        String while_ = fail + "while getting distributed claim " + GoFormat.quote(claim) + ": ";
+        String while_ = fail + "while getting distributed claim " + GoText.quote(claim) + ": ";
         if (!(endpoint instanceof String url) || !(source.get("access_token") == null || source.get("access_token") instanceof String)) {
             throw new ClaimException(fail + "oidc: could not parse claim sources");
         }
@@ -254,7 +255,7 @@ final class IssuerAuthenticator {
         try {
             response = http.exchange(new URI(url), (String) source.get("access_token"));
         } catch (URISyntaxException | IllegalArgumentException e) {
-            throw new ClaimException(while_ + "parse " + GoFormat.quote(url) + ": invalid URL");
+            throw new ClaimException(while_ + "parse " + GoText.quote(url) + ": invalid URL");
         } catch (IOException e) {
             throw new ClaimException(while_ + e.getMessage());
         }
@@ -269,7 +270,7 @@ final class IssuerAuthenticator {
             distributed = jws.claims();
         } catch (JwtException e) {
             throw new ClaimException(fail + "getting untrusted issuer from endpoint " + url + " failed for claim "
-                    + GoFormat.quote(claim) + ": " + e.getMessage());
+                    + GoText.quote(claim) + ": " + e.getMessage());
         }
         String iss = distributed.stringOrNull("iss");
         if (!issuer.url().equals(iss)) {
@@ -282,7 +283,7 @@ final class IssuerAuthenticator {
             throw new ClaimException(fail + "verify distributed claim token: " + describe(e));
         }
         if (!distributed.has(claim)) {
-            throw new ClaimException(fail + "jwt returned by distributed claim endpoint " + GoFormat.quote(url)
+            throw new ClaimException(fail + "jwt returned by distributed claim endpoint " + GoText.quote(url)
                     + " did not contain claim: " + claim);
         }
         return distributed.get(claim);

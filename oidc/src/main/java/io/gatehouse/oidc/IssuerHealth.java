@@ -1,5 +1,6 @@
 package io.gatehouse.oidc;
 
+import io.gatehouse.core.spi.GoText;
 import java.time.Instant;
 
 /**
@@ -35,7 +36,7 @@ public record IssuerHealth(String issuer, State state, int keyCount, Instant las
         if (isHealthy()) {
             return null;
         }
-        return "oidc: authenticator for issuer " + GoFormat.quote(issuer) + " is not "
+        return "oidc: authenticator for issuer " + GoText.quote(issuer) + " is not "
                 + (lastError == null ? "initialized" : "healthy: " + lastError);
     }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.oidc;
 
+import io.gatehouse.core.spi.GoText;
 import io.gatehouse.core.ConfigurationException;
 import io.gatehouse.oidc.jwt.JwtAlgorithm;
 import io.gatehouse.oidc.jwt.VerificationKey;
@@ -276,7 +277,7 @@ public final class JwtIssuer {
             if (discoveryUrl != null && !discoveryUrl.isEmpty()) {
                 validateUrl(errors, "issuer.discoveryURL", discoveryUrl);
                 if (url != null && trimSlash(url).equals(trimSlash(discoveryUrl))) {
-                    err(errors, "issuer.discoveryURL", "Invalid value: " + GoFormat.quote(discoveryUrl)
+                    err(errors, "issuer.discoveryURL", "Invalid value: " + GoText.quote(discoveryUrl)
                             + ": discoveryURL must be different from URL");
                 }
             }
@@ -289,14 +290,14 @@ public final class JwtIssuer {
                 if (a == null || a.isEmpty()) {
                     err(errors, "issuer.audiences[" + i + "]", "Required value: audience can't be empty");
                 } else if (!seen.add(a)) {
-                    err(errors, "issuer.audiences[" + i + "]", "Duplicate value: " + GoFormat.quote(a));
+                    err(errors, "issuer.audiences[" + i + "]", "Duplicate value: " + GoText.quote(a));
                 }
             }
             if (audiences.size() > 1 && !"MatchAny".equals(audienceMatchPolicy)) {
-                err(errors, "issuer.audienceMatchPolicy", "Invalid value: " + GoFormat.quote(audienceMatchPolicy)
+                err(errors, "issuer.audienceMatchPolicy", "Invalid value: " + GoText.quote(audienceMatchPolicy)
                         + ": audienceMatchPolicy must be MatchAny for multiple audiences");
             } else if (audiences.size() == 1 && !audienceMatchPolicy.isEmpty() && !"MatchAny".equals(audienceMatchPolicy)) {
-                err(errors, "issuer.audienceMatchPolicy", "Invalid value: " + GoFormat.quote(audienceMatchPolicy)
+                err(errors, "issuer.audienceMatchPolicy", "Invalid value: " + GoText.quote(audienceMatchPolicy)
                         + ": audienceMatchPolicy must be empty or MatchAny for single audience");
             }
             Set<String> claims = new HashSet<>();
@@ -305,7 +306,7 @@ public final class JwtIssuer {
                 if (c.isEmpty()) {
                     err(errors, "claimValidationRules[" + i + "]", "Required value: claim or expression is required");
                 } else if (!claims.add(c)) {
-                    err(errors, "claimValidationRules[" + i + "].claim", "Duplicate value: " + GoFormat.quote(c));
+                    err(errors, "claimValidationRules[" + i + "].claim", "Duplicate value: " + GoText.quote(c));
                 }
             }
             if (usernameClaim == null || usernameClaim.isEmpty()) {
@@ -322,7 +323,7 @@ public final class JwtIssuer {
             for (String name : signingAlgorithms) {
                 JwtAlgorithm a = JwtAlgorithm.fromName(name);
                 if (a == null) {
-                    errors.add(new String[] {"signingAlgorithms", "oidc: unsupported signing alg: " + GoFormat.quote(name)});
+                    errors.add(new String[] {"signingAlgorithms", "oidc: unsupported signing alg: " + GoText.quote(name)});
                 } else {
                     algs.add(a);
                 }
@@ -374,7 +375,7 @@ public final class JwtIssuer {
             try {
                 u = new URI(value);
             } catch (URISyntaxException e) {
-                err(errors, field, "Invalid value: " + GoFormat.quote(value) + ": " + e.getReason());
+                err(errors, field, "Invalid value: " + GoText.quote(value) + ": " + e.getReason());
                 return;
             }
             String bad = null;
@@ -388,7 +389,7 @@ public final class JwtIssuer {
                 bad = "URL must not contain a fragment";
             }
             if (bad != null) {
-                err(errors, field, "Invalid value: " + GoFormat.quote(value) + ": " + bad);
+                err(errors, field, "Invalid value: " + GoText.quote(value) + ": " + bad);
             }
         }
 

@@ -1,5 +1,6 @@
 package io.gatehouse.oidc;
 
+import io.gatehouse.core.spi.GoText;
 import io.gatehouse.core.AuthenticationListener;
 import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.AuthenticationResult.Abstained;
@@ -283,17 +284,17 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
                 String field = i.fieldPrefix() + "issuer.url";
                 if (disallowedIssuers.contains(i.url())) {
                     throw new ConfigurationException(i.source(), null, field, field + ": Invalid value: "
-                            + GoFormat.quote(i.url()) + ": URL must not overlap with disallowed issuers: ["
+                            + GoText.quote(i.url()) + ": URL must not overlap with disallowed issuers: ["
                             + String.join(" ", disallowedIssuers.stream().sorted().toList()) + "]", null);
                 }
                 if (!urls.add(i.url())) {
                     throw new ConfigurationException(i.source(), null, field, field + ": Duplicate value: "
-                            + GoFormat.quote(i.url()), null);
+                            + GoText.quote(i.url()), null);
                 }
                 if (i.discoveryUrl() != null && !i.discoveryUrl().isEmpty() && !discovery.add(JwtIssuer.trimSlash(i.discoveryUrl()))) {
                     String d = i.fieldPrefix() + "issuer.discoveryURL";
                     throw new ConfigurationException(i.source(), null, d, d + ": Duplicate value: "
-                            + GoFormat.quote(i.discoveryUrl()), null);
+                            + GoText.quote(i.discoveryUrl()), null);
                 }
             }
             FetchPolicy policy = new FetchPolicy(connectTimeout, requestTimeout, maxResponseBytes, defaultRefresh, minRefresh,

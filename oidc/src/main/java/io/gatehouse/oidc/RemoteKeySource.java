@@ -1,5 +1,6 @@
 package io.gatehouse.oidc;
 
+import io.gatehouse.core.spi.GoText;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.util.JSONObjectUtils;
@@ -285,7 +286,7 @@ final class RemoteKeySource implements KeySource {
         Object iss = doc.get("issuer");
         if (!issuerUrl.equals(iss)) {
             throw new IOException("oidc: issuer did not match the issuer returned by provider, expected "
-                    + GoFormat.quote(issuerUrl) + " got " + GoFormat.quote(String.valueOf(iss)));
+                    + GoText.quote(issuerUrl) + " got " + GoText.quote(String.valueOf(iss)));
         }
         if (!(doc.get("jwks_uri") instanceof String uri) || uri.isEmpty()) {
             throw new IOException("provider did not return JWKS URL");
