@@ -1,0 +1,444 @@
+package io.gatehouse.x509;
+
+import io.gatehouse.core.RejectionReason;
+import java.security.InvalidAlgorithmParameterException;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertPathValidatorException.BasicReason;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.PKIXParameters;
+import java.security.cert.PKIXReason;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Builds and validates a client's certificate path the way Kubernetes' {@code leaf.Verify(opts)} does, with
+ * the JDK's PKIX {@link CertPathValidator} as the validation engine.
+ *
+ * <p><b>Path building</b> follows Go's {@code buildChains}: the certificates after the leaf are an unordered
+ * pool; issuers are found by name (key identifiers only order the candidates), trust anchors before pool
+ * certificates; a certificate never appears twice in a path; signature checks are capped at 100 per
+ * verification and complete candidate paths at {@value #MAX_CANDIDATE_PATHS}, so that hostile pools
+ * (cycles, many same-named issuers) end quickly. When a candidate path fails validation the search goes on
+ * with the next one, so an alternate path is found where one exists.
+ *
+ * <p><b>Validation</b> of each candidate path is the JDK's PKIX validator (signatures, validity at the
+ * injected clock, basicConstraints and pathLen, key usage, name constraints, policy processing, unknown
+ * critical extensions). Where the JDK is laxer than Go or RFC 5280, the trust anchor is validated as part of
+ * the path: a self-signed anchor is placed at the end of the path and the anchor given to the JDK is its
+ * name and key, so the root's own validity, basicConstraints, key usage, critical extensions and name
+ * constraints are processed as Go processes them (the JDK ignores a {@link TrustAnchor} certificate's
+ * extensions). On top of PKIX: Go's extended-key-usage rule through the whole chain (an EKU list without
+ * the required usage anywhere in the chain fails; no EKU extension allows any usage) and an empty EKU
+ * extension is refused.
+ *
+ * <p>Known differences from Go, all from the JDK's validator: it checks the subject CN of a certificate that
+ * has no DNS SAN against dNSName constraints (a legacy hostname rule Go dropped), and it refuses an
+ * intermediate whose key usage lacks keyCertSign (Go ignores key usage).
+ *
+ * <p>Error messages are Go's {@code crypto/x509} texts, for example {@code x509: certificate signed by
+ * unknown authority}, so that operators see what Kubernetes prints.
+ *
+ * <p>Thread-safe and stateless.
+ */
+final class ChainVerifier {
+
+    /** Go's {@code maxChainSignatureChecks}. */
+    static final int MAX_SIGNATURE_CHECKS = 100;
+    /** Complete candidate paths validated before giving up. */
+    static final int MAX_CANDIDATE_PATHS = 8;
+
+    private final List<String> requiredUsages;
+    private final int maxDepth;
+
+    /**
+     * @param requiredUsages EKU OIDs of which the chain must allow at least one (Go's {@code KeyUsages});
+     *                       empty: any usage
+     * @param maxDepth       the most certificates in a path, the anchor included
+     */
+    ChainVerifier(List<String> requiredUsages, int maxDepth) {
+        this.requiredUsages = List.copyOf(requiredUsages);
+        this.maxDepth = maxDepth;
+    }
+
+    /**
+     * Verifies {@code leaf} with the {@code pool} of presented intermediates.
+     *
+     * @return the verified chain, leaf first, ending with the trust anchor
+     * @throws VerifyException with Go's error text when no valid path exists
+     */
+    List<X509Certificate> verify(X509Certificate leaf, List<X509Certificate> pool, TrustAnchors anchors, Instant now)
+            throws VerifyException {
+        // Go's isValid(leaf): unhandled critical extensions, then the validity period.
+        if (Certificates.hasUnhandledCriticalExtension(leaf)) {
+            throw new VerifyException(RejectionReason.UNTRUSTED_CERTIFICATE, "x509: unhandled critical extension");
+        }
+        String validity = Certificates.validityError(leaf, now);
+        if (validity != null) {
+            throw new VerifyException(now.isBefore(leaf.getNotBefore().toInstant())
+                    ? RejectionReason.NOT_YET_VALID : RejectionReason.EXPIRED, validity);
+        }
+
+        Search search = new Search(anchors, pool, now);
+        byte[] leafDer = encoded(leaf);
+        if (anchors.contains(leafDer)) {
+            search.candidates.add(List.of(leaf));
+        } else {
+            List<X509Certificate> start = new ArrayList<>();
+            start.add(leaf);
+            search.build(start);
+        }
+
+        boolean usageFailed = false;
+        for (List<X509Certificate> chain : search.candidates) {
+            Failure failure = validate(chain, now);
+            if (failure != null) {
+                search.record(failure);
+                continue;
+            }
+            if (!allowsUsage(chain)) {
+                usageFailed = true;
+                continue;
+            }
+            return chain;
+        }
+        if (usageFailed || search.emptyEku) {
+            throw new VerifyException(RejectionReason.INVALID_CREDENTIAL,
+                    "x509: certificate specifies an incompatible key usage");
+        }
+        if (search.leafError != null) {
+            throw new VerifyException(RejectionReason.UNTRUSTED_CERTIFICATE, search.leafError);
+        }
+        if (search.limitReached && search.candidates.isEmpty()) {
+            throw new VerifyException(RejectionReason.UNTRUSTED_CERTIFICATE,
+                    "x509: signature check attempts limit reached while verifying certificate chain");
+        }
+        String message = "x509: certificate signed by unknown authority";
+        if (search.hintError != null) {
+            message += " (possibly because of " + Certificates.goQuote(search.hintError)
+                    + " while trying to verify candidate authority certificate "
+                    + Certificates.goQuote(Certificates.displayName(search.hintCert)) + ")";
+        }
+        throw new VerifyException(RejectionReason.UNTRUSTED_CERTIFICATE, message);
+    }
+
+    /** Why a candidate chain failed: an error of the leaf itself, a hint about a CA, or an empty EKU. */
+    private record Failure(Kind kind, String text, X509Certificate cert) {
+        enum Kind { LEAF, HINT, EMPTY_EKU }
+    }
+
+    /** The PKIX validation of one candidate chain (leaf first, anchor last); null when it is valid. */
+    private Failure validate(List<X509Certificate> chain, Instant now) {
+        X509Certificate anchor = chain.get(chain.size() - 1);
+        List<X509Certificate> path;
+        TrustAnchor trustAnchor;
+        if (Certificates.isSelfSigned(anchor)) {
+            // Validate the root as part of the path; trust its name and key.
+            path = chain;
+            trustAnchor = new TrustAnchor(anchor.getSubjectX500Principal(), anchor.getPublicKey(), null);
+        } else {
+            path = chain.subList(0, chain.size() - 1);
+            trustAnchor = new TrustAnchor(anchor, null);
+        }
+        String names = NameChecks.check(chain);
+        if (names != null) {
+            return new Failure(Failure.Kind.HINT, names, anchor);
+        }
+        PKIXParameters params;
+        try {
+            params = new PKIXParameters(Set.of(trustAnchor));
+        } catch (InvalidAlgorithmParameterException e) {
+            return new Failure(Failure.Kind.HINT, "x509: " + e.getMessage(), anchor);
+        }
+        params.setRevocationEnabled(false);
+        params.setDate(Date.from(now));
+        try {
+            CertPathValidator.getInstance("PKIX").validate(Certificates.factory().generateCertPath(path), params);
+        } catch (CertPathValidatorException e) {
+            return describe(e, path, chain, now);
+        } catch (CertificateException | InvalidAlgorithmParameterException | NoSuchAlgorithmException e) {
+            return new Failure(Failure.Kind.HINT, "x509: " + e.getMessage(), anchor);
+        } catch (RuntimeException e) {
+            return new Failure(Failure.Kind.HINT, "x509: path validation failed: " + e.getClass().getSimpleName(),
+                    anchor);
+        }
+        // An empty EKU extension anywhere: RFC 5280 requires at least one purpose; the JDK accepts none.
+        for (X509Certificate c : chain) {
+            try {
+                List<String> ekus = Certificates.extendedKeyUsages(c);
+                if (ekus != null && ekus.isEmpty()) {
+                    return new Failure(Failure.Kind.EMPTY_EKU, null, c);
+                }
+            } catch (CertificateParsingException e) {
+                return new Failure(Failure.Kind.EMPTY_EKU, null, c);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Go's {@code checkChainForKeyUsage}: walking from the anchor down, every certificate with an EKU list
+     * that lacks anyExtendedKeyUsage crosses out the required usages it does not list.
+     */
+    boolean allowsUsage(List<X509Certificate> chain) {
+        if (requiredUsages.isEmpty()) {
+            return true;
+        }
+        Set<String> remaining = new HashSet<>(requiredUsages);
+        for (int i = chain.size() - 1; i >= 0; i--) {
+            List<String> ekus;
+            try {
+                ekus = Certificates.extendedKeyUsages(chain.get(i));
+            } catch (CertificateParsingException e) {
+                return false;
+            }
+            if (ekus == null || ekus.isEmpty() || ekus.contains(Certificates.EKU_ANY)) {
+                continue;
+            }
+            remaining.retainAll(ekus);
+            if (remaining.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Go's text for a PKIX failure, and whom it concerns. */
+    private static Failure describe(CertPathValidatorException e, List<X509Certificate> path,
+                                    List<X509Certificate> chain, Instant now) {
+        int index = e.getIndex();
+        X509Certificate failing = index >= 0 && index < path.size() ? path.get(index) : null;
+        String text;
+        CertPathValidatorException.Reason reason = e.getReason();
+        boolean blameIssuer = false;
+        if (reason == BasicReason.EXPIRED || reason == BasicReason.NOT_YET_VALID) {
+            String exact = failing == null ? null : Certificates.validityError(failing, now);
+            text = exact != null ? exact : "x509: certificate has expired or is not yet valid";
+        } else if (reason == PKIXReason.NOT_CA_CERT) {
+            text = "x509: certificate is not authorized to sign other certificates";
+        } else if (reason == PKIXReason.PATH_TOO_LONG) {
+            text = "x509: too many intermediates for path length constraint";
+        } else if (reason == PKIXReason.UNRECOGNIZED_CRIT_EXT) {
+            text = "x509: unhandled critical extension";
+        } else if (reason == PKIXReason.INVALID_KEY_USAGE) {
+            text = "x509: certificate is not allowed to sign certificates by its key usage";
+        } else if (reason == PKIXReason.INVALID_NAME) {
+            text = "x509: a root or intermediate certificate is not authorized to sign for this name";
+            blameIssuer = true;
+        } else if (reason == BasicReason.INVALID_SIGNATURE) {
+            text = "x509: signature verification failure";
+            blameIssuer = true;
+        } else if (reason == BasicReason.ALGORITHM_CONSTRAINED) {
+            text = "x509: certificate uses a disabled algorithm or key size";
+        } else if (reason == PKIXReason.INVALID_POLICY) {
+            text = "x509: no valid chains built: certificate policies do not validate";
+        } else {
+            String m = e.getMessage() == null ? "" : e.getMessage();
+            text = m.toLowerCase(java.util.Locale.ROOT).contains("name constraint")
+                    ? "x509: a root or intermediate certificate is not authorized to sign for this name"
+                    : "x509: " + firstLine(m);
+            blameIssuer = m.toLowerCase(java.util.Locale.ROOT).contains("name constraint");
+        }
+        X509Certificate anchor = chain.get(chain.size() - 1);
+        if (failing == null) {
+            return new Failure(Failure.Kind.HINT, text, anchor);
+        }
+        int pos = chain.indexOf(failing);
+        if (blameIssuer) {
+            return new Failure(Failure.Kind.HINT, text, pos + 1 < chain.size() ? chain.get(pos + 1) : anchor);
+        }
+        if (pos == 0) {
+            return new Failure(Failure.Kind.LEAF, text, failing);
+        }
+        return new Failure(Failure.Kind.HINT, text, failing);
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    static byte[] encoded(X509Certificate c) {
+        try {
+            return c.getEncoded();
+        } catch (CertificateException e) {
+            throw new IllegalStateException("a parsed certificate cannot be encoded", e);
+        }
+    }
+
+    /** The state of one path search. */
+    private final class Search {
+        final TrustAnchors anchors;
+        final List<X509Certificate> pool;
+        final Instant now;
+        final List<List<X509Certificate>> candidates = new ArrayList<>();
+        int signatureChecks;
+        boolean limitReached;
+        boolean emptyEku;
+        String hintError;
+        X509Certificate hintCert;
+        String leafError;
+
+        Search(TrustAnchors anchors, List<X509Certificate> pool, Instant now) {
+            this.anchors = anchors;
+            List<X509Certificate> p = new ArrayList<>();
+            for (X509Certificate c : pool) {
+                if (!anchors.contains(encoded(c))) {
+                    p.add(c);
+                }
+            }
+            this.pool = p;
+            this.now = now;
+        }
+
+        void hint(String error, X509Certificate cert) {
+            if (hintError == null) {
+                hintError = error;
+                hintCert = cert;
+            }
+        }
+
+        void record(Failure f) {
+            switch (f.kind()) {
+                case EMPTY_EKU -> emptyEku = true;
+                case LEAF -> {
+                    if (leafError == null) {
+                        leafError = f.text();
+                    }
+                }
+                case HINT -> hint(f.text(), f.cert());
+                default -> throw new IllegalStateException();
+            }
+        }
+
+        void build(List<X509Certificate> chain) {
+            X509Certificate child = chain.get(chain.size() - 1);
+            for (Parent parent : parents(child)) {
+                if (candidates.size() >= MAX_CANDIDATE_PATHS || limitReached) {
+                    return;
+                }
+                X509Certificate cand = parent.cert();
+                if (alreadyInChain(cand, chain)) {
+                    continue;
+                }
+                if (++signatureChecks > MAX_SIGNATURE_CHECKS) {
+                    limitReached = true;
+                    return;
+                }
+                if (!Certificates.verifies(child, cand.getPublicKey())) {
+                    hint(signatureError(cand), cand);
+                    continue;
+                }
+                String invalid = candidateError(cand, parent.anchor(), chain);
+                if (invalid != null) {
+                    hint(invalid, cand);
+                    continue;
+                }
+                List<X509Certificate> next = new ArrayList<>(chain);
+                next.add(cand);
+                if (parent.anchor()) {
+                    candidates.add(List.copyOf(next));
+                } else if (intermediates(next) + 2 < maxDepth + 1 && next.size() < 2 * maxDepth) {
+                    build(next);
+                }
+            }
+        }
+
+        /** Go's {@code isValid} for a candidate issuer: the checks that make it a hint rather than a path. */
+        private String candidateError(X509Certificate cand, boolean anchor, List<X509Certificate> chain) {
+            if (Certificates.hasUnhandledCriticalExtension(cand)) {
+                return "x509: unhandled critical extension";
+            }
+            String validity = Certificates.validityError(cand, now);
+            if (validity != null) {
+                return validity;
+            }
+            if (!anchor && cand.getBasicConstraints() < 0) {
+                return "x509: certificate is not authorized to sign other certificates";
+            }
+            int maxPathLen = cand.getBasicConstraints();
+            if (maxPathLen >= 0 && maxPathLen != Integer.MAX_VALUE && intermediates(chain) > maxPathLen) {
+                return "x509: too many intermediates for path length constraint";
+            }
+            return null;
+        }
+
+        private List<Parent> parents(X509Certificate child) {
+            byte[] akid = Certificates.authorityKeyId(child);
+            List<Parent> preferred = new ArrayList<>();
+            List<Parent> neutral = new ArrayList<>();
+            List<Parent> mismatched = new ArrayList<>();
+            for (int pass = 0; pass < 2; pass++) {
+                List<X509Certificate> source = pass == 0
+                        ? anchors.withSubject(child.getIssuerX500Principal())
+                        : pool;
+                for (X509Certificate c : source) {
+                    if (pass == 1 && !c.getSubjectX500Principal().equals(child.getIssuerX500Principal())) {
+                        continue;
+                    }
+                    Parent p = new Parent(c, pass == 0);
+                    byte[] skid = Certificates.subjectKeyId(c);
+                    if (akid.length == 0 || skid.length == 0) {
+                        neutral.add(p);
+                    } else if (java.util.Arrays.equals(akid, skid)) {
+                        preferred.add(p);
+                    } else {
+                        mismatched.add(p);
+                    }
+                }
+            }
+            List<Parent> all = new ArrayList<>(preferred);
+            all.addAll(neutral);
+            all.addAll(mismatched);
+            return all;
+        }
+
+        private boolean alreadyInChain(X509Certificate cand, List<X509Certificate> chain) {
+            byte[] der = encoded(cand);
+            for (X509Certificate c : chain) {
+                if (java.util.Arrays.equals(der, encoded(c))) {
+                    return true;
+                }
+                if (c.getSubjectX500Principal().equals(cand.getSubjectX500Principal())
+                        && c.getPublicKey().equals(cand.getPublicKey())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private record Parent(X509Certificate cert, boolean anchor) {
+    }
+
+    /** The intermediates of a partial chain (the leaf excluded) that count for path length: not self-issued. */
+    static int intermediates(List<X509Certificate> chain) {
+        int n = 0;
+        for (int i = 1; i < chain.size(); i++) {
+            X509Certificate c = chain.get(i);
+            if (!c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Go's error for a signature that does not verify with {@code issuer}'s key. */
+    static String signatureError(X509Certificate issuer) {
+        String alg = issuer.getPublicKey().getAlgorithm();
+        return switch (alg) {
+            case "RSA", "RSASSA-PSS" -> "crypto/rsa: verification error";
+            case "EC" -> "x509: ECDSA verification failure";
+            case "Ed25519", "EdDSA" -> "x509: Ed25519 verification failure";
+            default -> "x509: signature verification failure";
+        };
+    }
+}

@@ -1,0 +1,285 @@
+package io.gatehouse.x509;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.cert.CRLReason;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * Certificates and CRLs made in code with BouncyCastle's builders (the JDK provider signs; the BC provider
+ * is never registered). EC P-256 keys, SHA-256 signatures.
+ */
+final class TestPki {
+
+    private static final AtomicLong SERIALS = new AtomicLong(1000);
+
+    private TestPki() {
+    }
+
+    /** A key pair and its certificate. */
+    record Issued(X509Certificate cert, KeyPair keys) {
+        PrivateKey key() {
+            return keys.getPrivate();
+        }
+    }
+
+    static KeyPair ecKey() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A fluent description of one certificate. */
+    static final class Spec {
+        X500Name subject;
+        Issued issuer;
+        KeyPair keys;
+        Instant notBefore = Instant.now().minusSeconds(3600);
+        Instant notAfter = Instant.now().plusSeconds(86_400L * 365);
+        BigInteger serial = BigInteger.valueOf(SERIALS.incrementAndGet());
+        Integer pathLen;
+        boolean ca;
+        boolean basicConstraints = true;
+        Integer keyUsage;
+        List<KeyPurposeId> ekus;
+        String ocspUrl;
+        final List<Object[]> extra = new ArrayList<>();
+
+        Spec(String subject) {
+            this.subject = new X500Name(subject);
+        }
+
+        Spec subject(X500Name name) {
+            this.subject = name;
+            return this;
+        }
+
+        Spec issuer(Issued i) {
+            this.issuer = i;
+            return this;
+        }
+
+        Spec keys(KeyPair k) {
+            this.keys = k;
+            return this;
+        }
+
+        Spec validity(Instant from, Instant to) {
+            this.notBefore = from;
+            this.notAfter = to;
+            return this;
+        }
+
+        Spec serial(long s) {
+            this.serial = BigInteger.valueOf(s);
+            return this;
+        }
+
+        Spec ca(Integer maxPathLen) {
+            this.ca = true;
+            this.pathLen = maxPathLen;
+            if (keyUsage == null) {
+                keyUsage = KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature;
+            }
+            return this;
+        }
+
+        Spec noBasicConstraints() {
+            this.basicConstraints = false;
+            return this;
+        }
+
+        Spec keyUsage(int ku) {
+            this.keyUsage = ku;
+            return this;
+        }
+
+        Spec eku(KeyPurposeId... purposes) {
+            this.ekus = List.of(purposes);
+            return this;
+        }
+
+        Spec clientAuth() {
+            return eku(KeyPurposeId.id_kp_clientAuth);
+        }
+
+        Spec ocsp(String url) {
+            this.ocspUrl = url;
+            return this;
+        }
+
+        Spec extension(String oid, boolean critical, ASN1Encodable value) {
+            extra.add(new Object[] {oid, critical, value});
+            return this;
+        }
+
+        Issued issue() {
+            try {
+                KeyPair k = keys != null ? keys : ecKey();
+                X500Name issuerName = issuer == null ? subject
+                        : X500Name.getInstance(issuer.cert().getSubjectX500Principal().getEncoded());
+                PrivateKey signer = issuer == null ? k.getPrivate() : issuer.key();
+                X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuerName, serial,
+                        Date.from(notBefore), Date.from(notAfter), subject, k.getPublic());
+                JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+                if (basicConstraints) {
+                    b.addExtension(Extension.basicConstraints, true, ca
+                            ? (pathLen == null ? new BasicConstraints(true) : new BasicConstraints(pathLen))
+                            : new BasicConstraints(false));
+                }
+                if (keyUsage != null) {
+                    b.addExtension(Extension.keyUsage, true, new KeyUsage(keyUsage));
+                }
+                if (ekus != null) {
+                    b.addExtension(Extension.extendedKeyUsage, false,
+                            new ExtendedKeyUsage(ekus.toArray(new KeyPurposeId[0])));
+                }
+                b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(k.getPublic()));
+                if (issuer != null) {
+                    b.addExtension(Extension.authorityKeyIdentifier, false,
+                            ext.createAuthorityKeyIdentifier(issuer.cert().getPublicKey()));
+                }
+                if (ocspUrl != null) {
+                    b.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(
+                            new AccessDescription(AccessDescription.id_ad_ocsp,
+                                    new GeneralName(GeneralName.uniformResourceIdentifier, ocspUrl))));
+                }
+                for (Object[] e : extra) {
+                    b.addExtension(new ASN1ObjectIdentifier((String) e[0]), (Boolean) e[1], (ASN1Encodable) e[2]);
+                }
+                X509CertificateHolder holder = b.build(signer(signer));
+                return new Issued(new JcaX509CertificateConverter().getCertificate(holder), k);
+            } catch (GeneralSecurityException | IOException | org.bouncycastle.operator.OperatorCreationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    static Spec cert(String subject) {
+        return new Spec(subject);
+    }
+
+    static Issued root(String cn) {
+        return cert("CN=" + cn).ca(null).issue();
+    }
+
+    static Issued intermediate(String cn, Issued issuer) {
+        return cert("CN=" + cn).issuer(issuer).ca(null).issue();
+    }
+
+    static Issued client(String subject, Issued issuer) {
+        return cert(subject).issuer(issuer).clientAuth()
+                .keyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment).issue();
+    }
+
+    static ContentSigner signer(PrivateKey key) throws org.bouncycastle.operator.OperatorCreationException {
+        String alg = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+        return new JcaContentSignerBuilder(alg).build(key);
+    }
+
+    /** A v2 CRL by {@code issuer} revoking {@code revoked}, with a CRL number. */
+    static X509CRL crl(Issued issuer, Instant thisUpdate, Instant nextUpdate, long number, X509Certificate... revoked) {
+        try {
+            X509v2CRLBuilder b = new X509v2CRLBuilder(
+                    X500Name.getInstance(issuer.cert().getSubjectX500Principal().getEncoded()), Date.from(thisUpdate));
+            if (nextUpdate != null) {
+                b.setNextUpdate(Date.from(nextUpdate));
+            }
+            for (X509Certificate c : revoked) {
+                b.addCRLEntry(c.getSerialNumber(), Date.from(thisUpdate.minusSeconds(60)),
+                        CRLReason.KEY_COMPROMISE.ordinal());
+            }
+            b.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(number)));
+            b.addExtension(Extension.authorityKeyIdentifier, false,
+                    new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(issuer.cert().getPublicKey()));
+            return new JcaX509CRLConverter().getCRL(b.build(signer(issuer.key())));
+        } catch (GeneralSecurityException | IOException | org.bouncycastle.operator.OperatorCreationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String pem(String label, byte[] der) {
+        StringWriter w = new StringWriter();
+        w.write("-----BEGIN " + label + "-----\n");
+        w.write(Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der));
+        w.write("\n-----END " + label + "-----\n");
+        return w.toString();
+    }
+
+    static String pem(X509Certificate... certs) {
+        StringBuilder sb = new StringBuilder();
+        for (X509Certificate c : certs) {
+            try {
+                sb.append(pem("CERTIFICATE", c.getEncoded()));
+            } catch (java.security.cert.CertificateEncodingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return sb.toString();
+    }
+
+    static String pem(X509CRL crl) {
+        try {
+            return pem("X509 CRL", crl.getEncoded());
+        } catch (java.security.cert.CRLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String privateKeyPem(PrivateKey key) {
+        return pem("PRIVATE KEY", key.getEncoded());
+    }
+
+    /** Writes atomically (a new file renamed over the old), as the reload contract asks. */
+    static void write(Path file, String text) throws IOException {
+        Path tmp = Files.createTempFile(file.getParent(), ".tmp", ".pem");
+        Files.writeString(tmp, text);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static X500Principal principal(String dn) {
+        return new X500Principal(dn);
+    }
+}
