@@ -8,6 +8,7 @@ import io.gatehouse.oidc.LegacyOidcFlags;
 import io.gatehouse.oidc.OidcAuthenticator;
 import io.gatehouse.oidc.ReloadingOidcAuthenticator;
 import io.gatehouse.statictoken.StaticTokenAuthenticator;
+import io.gatehouse.x509.X509Authenticator;
 import java.time.Duration;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -37,7 +38,10 @@ final class ChainFactory {
 
     static Chains build(GatewayOptions o, Clock clock, AuthenticationListener listener) throws GatewayFlags.FlagException {
         List<Member> members = new ArrayList<>();
-        unavailable(o.clientCaFile() != null, "--client-ca-file", "x509");
+        if (o.clientCaFile() != null) {
+            members.add(new Member("x509", X509Authenticator.builder().clientCaFile(o.clientCaFile()).clock(clock)
+                    .listener(listener).build()));
+        }
         if (o.tokenAuthFile() != null) {
             members.add(new Member("token-file", StaticTokenAuthenticator.builder().file(o.tokenAuthFile())
                     .listener(listener).build()));

@@ -82,6 +82,10 @@ final class DemoEnvironment {
         Path bootstrap = directory.resolve("bootstrap.kubeconfig");
         writePrivate(bootstrap, kubeconfig(server, "bootstrap", "    token: " + Files.readString(bootstrapTokenFile) + "\n"));
         kubeconfigs.add(bootstrap);
+        Path cert = directory.resolve("admin.kubeconfig");
+        writePrivate(cert, kubeconfig(server, "admin", "    client-certificate: " + clientCert + "\n"
+                + "    client-key: " + clientKey + "\n"));
+        kubeconfigs.add(cert);
     }
 
     private String kubeconfig(String server, String user, String credentials) throws IOException {

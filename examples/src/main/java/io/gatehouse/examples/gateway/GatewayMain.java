@@ -102,7 +102,7 @@ public final class GatewayMain {
         List<String> flags = new ArrayList<>(List.of(
                 "--bind-address=127.0.0.1", "--secure-port=" + demoPort(),
                 "--tls-cert-file=" + demo.servingCert, "--tls-private-key-file=" + demo.servingKey,
-                "--token-auth-file=" + demo.tokenFile,
+                "--client-ca-file=" + demo.caFile, "--token-auth-file=" + demo.tokenFile,
                 "--enable-bootstrap-token-auth", "--bootstrap-token-dir=" + demo.bootstrapDir,
                 "--audit-log-path=" + dir.resolve("audit.log")));
         GatewayOptions options = GatewayFlags.parse(flags, Set.of(), new LinkedHashMap<>());
@@ -114,6 +114,8 @@ public final class GatewayMain {
             out.println("Try:");
             out.println("  curl --cacert " + demo.caFile + " -H \"Authorization: Bearer $(cat " + demo.tokenValueFile + ")\" \\");
             out.println("       -X POST " + url + GatewayServer.SELF_SUBJECT_REVIEWS);
+            out.println("  curl --cacert " + demo.caFile + " --cert " + demo.clientCert + " --key " + demo.clientKey
+                    + " -X POST " + url + GatewayServer.SELF_SUBJECT_REVIEWS);
             for (Path kubeconfig : demo.kubeconfigs) {
                 out.println("  kubectl --kubeconfig " + kubeconfig + " auth whoami");
             }

@@ -66,6 +66,7 @@ class GatewayEndToEndTest {
                 "--tls-cert-file=" + demo.servingCert, "--tls-private-key-file=" + demo.servingKey,
                 "--token-auth-file", demo.tokenFile.toString(), "--audit-log-path=" + dir.resolve("audit.log"),
                 "--enable-bootstrap-token-auth", "--bootstrap-token-dir=" + demo.bootstrapDir,
+                "--client-ca-file=" + demo.caFile,
                 "--upstream=http://127.0.0.1:" + upstream.getAddress().getPort()), java.util.Set.of(), new LinkedHashMap<>());
         gateway = GatewayMain.start(o);
         base = "https://127.0.0.1:" + gateway.port();
@@ -77,6 +78,58 @@ class GatewayEndToEndTest {
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, tmf.getTrustManagers(), null);
         client = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
+        adminClient = clientWithCertificate(tmf, Pem.readCertificates(demo.clientCert).get(0), Pem.readPrivateKey(demo.clientKey));
+        Certificates.Issued rogueCa = Certificates.certificateAuthority("gatehouse-demo-ca", Instant.now(), java.time.Duration.ofDays(1));
+        Certificates.Issued rogue = Certificates.client(rogueCa, "demo-admin", List.of("system:masters"), Instant.now(),
+                java.time.Duration.ofDays(1));
+        rogueClient = clientWithCertificate(tmf, rogue.certificate(), rogue.keys().getPrivate());
+    }
+
+    static HttpClient adminClient;
+    static HttpClient rogueClient;
+
+    /** A client presenting {@code cert}: the demo admin's, or one from a CA with the same name that nobody trusts. */
+    private static HttpClient clientWithCertificate(TrustManagerFactory trust, java.security.cert.X509Certificate cert,
+                                                    java.security.PrivateKey key) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("client", key, new char[0], new java.security.cert.Certificate[] {cert});
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, new char[0]);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), trust.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    private static HttpResponse<String> whoami(HttpClient c, String authorization) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + GatewayServer.SELF_SUBJECT_REVIEWS))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return c.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void clientCertificatesAuthenticateAndAnUntrustedOneIsRejected() throws Exception {
+        HttpResponse<String> r = whoami(adminClient, null);
+        assertEquals(201, r.statusCode(), r.body());
+        Map<String, Object> userInfo = JSONObjectUtils.getJSONObject(
+                JSONObjectUtils.getJSONObject(JSONObjectUtils.parse(r.body()), "status"), "userInfo");
+        assertEquals("demo-admin", userInfo.get("username"));
+        assertEquals(List.of("system:masters", "system:authenticated"), userInfo.get("groups"));
+        assertTrue(JSONObjectUtils.getJSONObject(userInfo, "extra").get("authentication.kubernetes.io/credential-id")
+                .toString().contains("X509SHA256="), r.body());
+
+        assertEquals(401, whoami(rogueClient, null).statusCode(), "same names, untrusted CA");
+    }
+
+    @Test
+    void aBadCertificateWithAGoodTokenAuthenticatesByTheToken() throws Exception {
+        HttpResponse<String> r = whoami(rogueClient, "Bearer " + token);
+        assertEquals(201, r.statusCode(), r.body());
+        assertTrue(r.body().contains("\"username\":\"demo-viewer\""), r.body());
     }
 
     @AfterAll

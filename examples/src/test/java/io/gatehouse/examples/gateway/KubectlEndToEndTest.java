@@ -42,7 +42,7 @@ class KubectlEndToEndTest {
         LogCapture.secret(Files.readString(demo.bootstrapTokenFile));
         List<String> flags = new ArrayList<>(List.of("--bind-address=127.0.0.1", "--secure-port=0",
                 "--tls-cert-file=" + demo.servingCert, "--tls-private-key-file=" + demo.servingKey,
-                "--token-auth-file=" + demo.tokenFile,
+                "--token-auth-file=" + demo.tokenFile, "--client-ca-file=" + demo.caFile,
                 "--enable-bootstrap-token-auth", "--bootstrap-token-dir=" + demo.bootstrapDir));
         gateway = GatewayMain.start(GatewayFlags.parse(flags, java.util.Set.of(), new LinkedHashMap<>()));
         demo.writeKubeconfigs(gateway.port());
@@ -69,6 +69,14 @@ class KubectlEndToEndTest {
         String out = run(kubectl, "--kubeconfig", demo.kubeconfigs.get(1).toString(), "auth", "whoami", "-o", "json");
         assertTrue(out.contains("\"username\": \"system:bootstrap:"), out);
         assertTrue(out.contains("system:bootstrappers"), out);
+    }
+
+    @Test
+    void whoamiWithAClientCertificate() throws Exception {
+        assumeTrue(kubectl != null, "kubectl is not on PATH");
+        String out = run(kubectl, "--kubeconfig", demo.kubeconfigs.get(2).toString(), "auth", "whoami", "-o", "json");
+        assertTrue(out.contains("\"username\": \"demo-admin\""), out);
+        assertTrue(out.contains("system:masters"), out);
     }
 
     @Test
