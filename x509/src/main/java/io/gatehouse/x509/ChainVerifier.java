@@ -1,5 +1,6 @@
 package io.gatehouse.x509;
 
+import io.gatehouse.core.spi.GoText;
 import io.gatehouse.core.RejectionReason;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.NoSuchAlgorithmException;
@@ -123,9 +124,9 @@ final class ChainVerifier {
         }
         String message = "x509: certificate signed by unknown authority";
         if (search.hintError != null) {
-            message += " (possibly because of " + Certificates.goQuote(search.hintError)
+            message += " (possibly because of " + GoText.quote(search.hintError)
                     + " while trying to verify candidate authority certificate "
-                    + Certificates.goQuote(Certificates.displayName(search.hintCert)) + ")";
+                    + GoText.quote(Certificates.displayName(search.hintCert)) + ")";
         }
         throw new VerifyException(RejectionReason.UNTRUSTED_CERTIFICATE, message);
     }

@@ -1,5 +1,6 @@
 package io.gatehouse.x509;
 
+import io.gatehouse.core.spi.GoText;
 import io.gatehouse.core.RejectionReason;
 import java.nio.ByteBuffer;
 import java.security.PublicKey;
@@ -60,7 +61,7 @@ final class CrlChecker {
             boolean[] ku = issuer.getKeyUsage();
             if (ku != null && (ku.length <= 6 || !ku[6])) {
                 throw new VerifyException(RejectionReason.UNTRUSTED_CERTIFICATE, "x509: the CRL issuer "
-                        + Certificates.goQuote(Certificates.displayName(issuer))
+                        + GoText.quote(Certificates.displayName(issuer))
                         + " is not allowed to sign CRLs (its key usage lacks cRLSign)");
             }
             X509CRL newest = null;
@@ -78,13 +79,13 @@ final class CrlChecker {
             if (newest == null) {
                 // Every CRL of this issuer is from the future (a clock problem): none can vouch yet.
                 throw new VerifyException(RejectionReason.UNTRUSTED_CERTIFICATE, "x509: the CRL of "
-                        + Certificates.goQuote(Certificates.displayName(issuer)) + " is not valid yet");
+                        + GoText.quote(Certificates.displayName(issuer)) + " is not valid yet");
             }
             Date next = newest.getNextUpdate();
             if (next != null) {
                 if (next.toInstant().isBefore(now)) {
                     throw new VerifyException(RejectionReason.UNTRUSTED_CERTIFICATE, "x509: the CRL of "
-                            + Certificates.goQuote(Certificates.displayName(issuer)) + " is out of date: its next update was due at "
+                            + GoText.quote(Certificates.displayName(issuer)) + " is out of date: its next update was due at "
                             + Certificates.rfc3339(next.toInstant()));
                 }
                 if (freshUntil == null || next.toInstant().isBefore(freshUntil)) {
@@ -123,10 +124,10 @@ final class CrlChecker {
     private static VerifyException revoked(X509Certificate cert, X509CRLEntry entry, X509Certificate issuer) {
         CRLReason reason = entry.getRevocationReason();
         return new VerifyException(RejectionReason.REVOKED, "x509: certificate SN=" + cert.getSerialNumber() + " ("
-                + Certificates.goQuote(Certificates.displayName(cert)) + ") was revoked at "
+                + GoText.quote(Certificates.displayName(cert)) + ") was revoked at "
                 + Certificates.rfc3339(entry.getRevocationDate().toInstant())
                 + (reason == null ? "" : ", reason " + reasonName(reason)) + ", according to the CRL of "
-                + Certificates.goQuote(Certificates.displayName(issuer)));
+                + GoText.quote(Certificates.displayName(issuer)));
     }
 
     static String reasonName(CRLReason reason) {

@@ -1,5 +1,6 @@
 package io.gatehouse.x509;
 
+import io.gatehouse.core.spi.GoText;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -71,7 +72,7 @@ final class NameChecks {
             try {
                 nc = NameConstraints.getInstance(Certificates.unwrap(ext));
             } catch (RuntimeException e) {
-                return "x509: cannot parse the name constraints of " + Certificates.goQuote(Certificates.displayName(c));
+                return "x509: cannot parse the name constraints of " + GoText.quote(Certificates.displayName(c));
             }
             if (nc.getExcludedSubtrees() != null) {
                 for (GeneralSubtree s : nc.getExcludedSubtrees()) {
@@ -120,12 +121,12 @@ final class NameChecks {
         switch (n.getTagNo()) {
             case GeneralName.rfc822Name -> {
                 String v = ASN1IA5String.getInstance(n.getName()).getString();
-                return isMailbox(v) ? null : "x509: cannot parse rfc822Name " + Certificates.goQuote(v);
+                return isMailbox(v) ? null : "x509: cannot parse rfc822Name " + GoText.quote(v);
             }
             case GeneralName.dNSName -> {
                 String v = ASN1IA5String.getInstance(n.getName()).getString();
                 String host = v.startsWith("*.") ? v.substring(2) : v;
-                return isHostname(host) ? null : "x509: cannot parse dnsName " + Certificates.goQuote(v);
+                return isHostname(host) ? null : "x509: cannot parse dnsName " + GoText.quote(v);
             }
             case GeneralName.iPAddress -> {
                 int len = ASN1OctetString.getInstance(n.getName()).getOctets().length;
@@ -155,7 +156,7 @@ final class NameChecks {
             int dot = excluded.indexOf('.');
             if (dot > 0 && excluded.substring(dot + 1).equals(domain)) {
                 return "x509: a root or intermediate certificate is not authorized to sign for this name: DNS name "
-                        + Certificates.goQuote(v) + " is excluded by constraint " + Certificates.goQuote(c);
+                        + GoText.quote(v) + " is excluded by constraint " + GoText.quote(c);
             }
         }
         return null;
@@ -166,12 +167,12 @@ final class NameChecks {
             case GeneralName.rfc822Name -> {
                 String v = ASN1IA5String.getInstance(n.getName()).getString();
                 boolean ok = v.contains("@") ? isMailbox(v) : isHostname(v.startsWith(".") ? v.substring(1) : v);
-                return ok ? null : "x509: invalid rfc822Name constraint " + Certificates.goQuote(v);
+                return ok ? null : "x509: invalid rfc822Name constraint " + GoText.quote(v);
             }
             case GeneralName.dNSName -> {
                 String v = ASN1IA5String.getInstance(n.getName()).getString();
                 String host = v.startsWith(".") ? v.substring(1) : v;
-                return v.isEmpty() || isHostname(host) ? null : "x509: invalid dNSName constraint " + Certificates.goQuote(v);
+                return v.isEmpty() || isHostname(host) ? null : "x509: invalid dNSName constraint " + GoText.quote(v);
             }
             case GeneralName.iPAddress -> {
                 byte[] b = ASN1OctetString.getInstance(n.getName()).getOctets();

@@ -1,5 +1,6 @@
 package io.gatehouse.x509;
 
+import io.gatehouse.core.spi.GoText;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -171,9 +172,9 @@ final class OcspChecker {
     private Outcome judge(X509Certificate cert, X509Certificate issuer, Answer answer) throws VerifyException {
         if (answer.revoked()) {
             throw new VerifyException(RejectionReason.REVOKED, "x509: certificate SN=" + cert.getSerialNumber() + " ("
-                    + Certificates.goQuote(Certificates.displayName(cert)) + ") was revoked at "
+                    + GoText.quote(Certificates.displayName(cert)) + ") was revoked at "
                     + Certificates.rfc3339(answer.revokedAt()) + (answer.reason() == null ? "" : ", reason " + answer.reason())
-                    + ", according to the OCSP responder of " + Certificates.goQuote(Certificates.displayName(issuer)));
+                    + ", according to the OCSP responder of " + GoText.quote(Certificates.displayName(issuer)));
         }
         return new Outcome(answer.nextUpdate() != null, answer.nextUpdate());
     }
