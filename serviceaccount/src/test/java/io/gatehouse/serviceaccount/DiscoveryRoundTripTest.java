@@ -1,0 +1,173 @@
+package io.gatehouse.serviceaccount;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.gatehouse.core.AuthenticationResult;
+import io.gatehouse.core.AuthenticationResult.Authenticated;
+import io.gatehouse.core.AuthenticationResult.Rejected;
+import io.gatehouse.core.ConfigurationException;
+import io.gatehouse.core.RejectionReason;
+import io.gatehouse.oidc.JwtIssuer;
+import io.gatehouse.oidc.OidcAuthenticator;
+import io.gatehouse.oidc.jwt.CompactJws;
+import io.gatehouse.oidc.jwt.JwtAlgorithm;
+import io.gatehouse.oidc.jwt.JwtVerifier;
+import io.gatehouse.oidc.jwt.VerificationKeySet;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The issuer's discovery document and JWKS let any OIDC verifier check issued tokens: served over real TLS on
+ * 127.0.0.1 (JDK HttpsServer, BouncyCastle-made certificate) to the oidc module's {@link OidcAuthenticator},
+ * built from its public API only.
+ */
+class DiscoveryRoundTripTest {
+
+    @Test
+    void documentsHaveKubernetesShape() throws Exception {
+        ServiceAccountDiscovery d = ServiceAccountDiscovery.builder().issuer("https://kubernetes.default.svc")
+                .keys(List.of(Fixtures.rsaPublic(), Fixtures.ecdsaPublic(), Fixtures.rsaPublic())).build();
+        Map<String, Object> config = JSONObjectUtils.parse(d.openIdConfiguration());
+        assertEquals(Map.of("issuer", "https://kubernetes.default.svc",
+                "jwks_uri", "https://kubernetes.default.svc/openid/v1/jwks",
+                "response_types_supported", List.of("id_token"),
+                "subject_types_supported", List.of("public"),
+                "id_token_signing_alg_values_supported", List.of("ES256", "RS256")), config);
+        List<?> keys = (List<?>) JSONObjectUtils.parse(d.jwks()).get("keys");
+        assertEquals(2, keys.size(), "a key listed twice is published once");
+        Map<?, ?> rsa = (Map<?, ?>) keys.get(0);
+        assertEquals(Fixtures.RSA_KID, rsa.get("kid"));
+        assertEquals("sig", rsa.get("use"));
+        assertEquals("RS256", rsa.get("alg"));
+        assertEquals("RSA", rsa.get("kty"));
+        assertEquals(Fixtures.ECDSA_KID, ((Map<?, ?>) keys.get(1)).get("kid"));
+        assertEquals("P-256", ((Map<?, ?>) keys.get(1)).get("crv"));
+        assertTrue(!d.jwks().contains("\"d\""), "no private members");
+    }
+
+    @Test
+    void discoveryRequiresHttps() {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> ServiceAccountDiscovery.builder()
+                .issuer("https://k8s").jwksUri("http://k8s/jwks").keys(List.of(Fixtures.rsaPublic())).build());
+        assertEquals("setting 'jwksUri': must be an https URL, was \"http://k8s/jwks\"", e.getMessage());
+    }
+
+    @Test
+    void engineVerifiesIssuedTokensFromThePublishedJwks() throws Exception {
+        KeyPair ec = Fixtures.fresh("ec384");
+        ServiceAccountTokenIssuer issuer = ServiceAccountTokenIssuer.builder().signingKey(ec).issuer("https://k8s").build();
+        ServiceAccountDiscovery d = ServiceAccountDiscovery.builder().issuer("https://k8s").keys(List.of(ec.getPublic())).build();
+        JwtVerifier verifier = JwtVerifier.builder().keys(VerificationKeySet.fromJwks(d.jwks()))
+                .algorithms(List.of(JwtAlgorithm.ES384)).audiences(List.of("https://k8s")).build();
+        String token = issuer.issue(TokenRequest.forServiceAccount("ns", "sa", "u")).token();
+        assertEquals("system:serviceaccount:ns:sa", verifier.verify(CompactJws.parse(token, 16384)).claims().stringOrNull("sub"));
+    }
+
+    @Test
+    void oidcAuthenticatorAcceptsIssuedTokensThroughDiscovery() throws Exception {
+        Tls tls = Tls.create();
+        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls.context));
+        String url = "https://127.0.0.1:" + server.getAddress().getPort();
+        KeyPair signing = Fixtures.rsaPair();
+        ServiceAccountDiscovery discovery = ServiceAccountDiscovery.builder().issuer(url)
+                .keys(List.of(signing.getPublic(), Fixtures.ecdsaPublic())).build();
+        server.createContext("/.well-known/openid-configuration", ex -> serve(ex, discovery.openIdConfiguration()));
+        server.createContext(ServiceAccountDiscovery.JWKS_PATH, ex -> serve(ex, discovery.jwks()));
+        server.start();
+        try (OidcAuthenticator oidc = OidcAuthenticator.builder()
+                .issuer(JwtIssuer.builder(url).certificateAuthority(tls.caPem).audiences("vault").username("sub", "").build())
+                .build()) {
+            ServiceAccountTokenIssuer issuer = ServiceAccountTokenIssuer.builder().signingKey(signing).issuer(url).build();
+            String token = issuer.issue(TokenRequest.forServiceAccount("ns", "builder", "u")
+                    .withAudiences(List.of("vault")).boundTo(BoundObjectReference.pod("p", "p-uid"))).token();
+            AuthenticationResult r = awaitKeys(oidc, token);
+            assertEquals("system:serviceaccount:ns:builder", assertInstanceOf(Authenticated.class, r, r::toString).user().name());
+
+            // A token for another audience is refused by the OIDC side, proving the check is live.
+            String other = issuer.issue(TokenRequest.forServiceAccount("ns", "builder", "u").withAudiences(List.of("x"))).token();
+            assertInstanceOf(Rejected.class, oidc.authenticate(other, List.of()));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /** The OIDC authenticator fetches keys in the background; wait (bounded) until it is past initialisation. */
+    private static AuthenticationResult awaitKeys(OidcAuthenticator oidc, String token) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        AuthenticationResult r;
+        do {
+            r = oidc.authenticate(token, List.of());
+            if (!(r instanceof Rejected rej && rej.reason() == RejectionReason.NOT_INITIALIZED)) {
+                return r;
+            }
+            Thread.sleep(50);
+        } while (Instant.now().isBefore(deadline));
+        return r;
+    }
+
+    private static void serve(HttpExchange ex, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** A self-signed certificate for 127.0.0.1 and the server's SSL context. */
+    private record Tls(SSLContext context, String caPem) {
+        static Tls create() throws Exception {
+            KeyPair kp = Fixtures.fresh("ec256");
+            X500Name name = new X500Name("CN=127.0.0.1");
+            Instant now = Instant.now();
+            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
+                    Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(1))), name, kp.getPublic());
+            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
+            X509Certificate cert = new JcaX509CertificateConverter()
+                    .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            char[] pw = "test-only".toCharArray();
+            ks.setKeyEntry("server", kp.getPrivate(), pw, new java.security.cert.Certificate[] {cert});
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, pw);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), null, null);
+            String pem = "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder().encodeToString(cert.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n";
+            return new Tls(ctx, pem);
+        }
+    }
+}

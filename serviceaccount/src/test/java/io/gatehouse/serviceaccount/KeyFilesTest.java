@@ -1,0 +1,132 @@
+package io.gatehouse.serviceaccount;
+
+import io.gatehouse.core.ConfigurationException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Base64;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** --service-account-key-file parsing (TestReadPrivateKey / TestReadPublicKeys) and the key ids INDEX.md expects. */
+class KeyFilesTest {
+
+    @ParameterizedTest
+    @CsvSource({
+            "rsaPublicKey.pem, JHJehTTTZlsspKHT-GaJxK7Kd1NQgZJu3fyK6K_QDYU",
+            "rsaPrivateKey.pem, JHJehTTTZlsspKHT-GaJxK7Kd1NQgZJu3fyK6K_QDYU",
+            "ecdsaPublicKey.pem, SoABiieYuNx4UdqYvZRVeuC6SihxgLrhLy9peHMHpTc",
+            "ecdsaPrivateKey.pem, SoABiieYuNx4UdqYvZRVeuC6SihxgLrhLy9peHMHpTc",
+            "otherPublicKey.pem, yEooMTEt7THsoVd-yf2m_0tmtgtZWGhAPFm296R5q18",
+    })
+    void keyIdIsBase64UrlSha256OfSpki(String file, String kid) {
+        List<PublicKey> keys = ServiceAccountKeys.readPublicKeys(Fixtures.file(file));
+        assertEquals(1, keys.size());
+        assertEquals(kid, ServiceAccountKeys.keyId(keys.get(0)));
+    }
+
+    @Test
+    void privateKeysReduceToTheirPublicKeys() {
+        assertEquals(Fixtures.rsaPublic(), Fixtures.rsaPair().getPublic());
+        assertEquals(Fixtures.ecdsaPublic(), Fixtures.ecdsaPair().getPublic());
+        assertInstanceOf(RSAPublicKey.class, Fixtures.rsaPublic());
+        assertInstanceOf(ECPublicKey.class, Fixtures.ecdsaPublic());
+    }
+
+    @Test
+    void ecParametersBlockIsSkipped() {
+        String pem = Fixtures.pem("ecdsaPrivateKeyWithParams.pem");
+        assertTrue(pem.contains("EC PARAMETERS"), "fixture must hold the EC PARAMETERS block");
+        List<PublicKey> keys = ServiceAccountKeys.parsePublicKeys(pem, "ecdsaPrivateKeyWithParams.pem");
+        assertEquals(1, keys.size());
+        assertInstanceOf(ECPublicKey.class, keys.get(0));
+        KeyPair pair = ServiceAccountKeys.parseSigningKey(pem, "ecdsaPrivateKeyWithParams.pem");
+        assertEquals(keys.get(0), pair.getPublic());
+    }
+
+    @Test
+    void severalBlocksInOneFileAreAllKeys() {
+        String both = Fixtures.pem("rsaPublicKey.pem") + Fixtures.pem("ecdsaPublicKey.pem");
+        List<PublicKey> keys = ServiceAccountKeys.parsePublicKeys(both, "both.pem");
+        assertEquals(List.of(Fixtures.RSA_KID, Fixtures.ECDSA_KID), keys.stream().map(ServiceAccountKeys::keyId).toList());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "not pem at all", "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n"})
+    void fileWithoutKeysIsAnError(String pem) {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> ServiceAccountKeys.parsePublicKeys(pem, "keys.pem"));
+        assertEquals("keys.pem: data does not contain any valid RSA or ECDSA public keys", e.getMessage());
+    }
+
+    @Test
+    void publicKeyFileIsNoSigningKey() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> ServiceAccountKeys.parseSigningKey(Fixtures.pem("rsaPublicKey.pem"), "pub.pem"));
+        assertEquals("pub.pem: data does not contain a valid RSA or ECDSA private key", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ec256", "ec384", "ec521", "rsa2048"})
+    void pkcs8PrivateKeysFromTheJdkParse(String spec) {
+        // The JDK writes EC PKCS#8 without the public point, so this also covers deriving it from d.
+        KeyPair pair = Fixtures.fresh(spec);
+        String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(pair.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        assertEquals(pair.getPublic(), ServiceAccountKeys.parsePublicKeys(pem, "k.pem").get(0));
+        assertEquals(pair.getPublic(), ServiceAccountKeys.parseSigningKey(pem, "k.pem").getPublic());
+    }
+
+    @Test
+    void spkiAndCertificateBlocksYieldTheirKey() throws Exception {
+        KeyPair pair = Fixtures.fresh("ec256");
+        org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name("CN=sa-signer");
+        java.util.Date now = new java.util.Date();
+        java.security.cert.X509Certificate cert = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+                .getCertificate(new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.ONE,
+                        now, new java.util.Date(now.getTime() + 86_400_000L), name, pair.getPublic())
+                        .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+        String pem = "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder().encodeToString(cert.getEncoded())
+                + "\n-----END CERTIFICATE-----\n-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(Fixtures.rsaPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+        assertEquals(List.of(pair.getPublic(), Fixtures.rsaPublic()), ServiceAccountKeys.parsePublicKeys(pem, "k.pem"));
+    }
+
+    @Test
+    void severalFilesAndDuplicatesBuildOneKeySet(@TempDir Path tmp) throws Exception {
+        Path a = Files.writeString(tmp.resolve("a.pem"), Fixtures.pem("rsaPublicKey.pem"));
+        Path b = Files.writeString(tmp.resolve("b.pem"), Fixtures.pem("rsaPrivateKey.pem") + Fixtures.pem("ecdsaPublicKey.pem"));
+        ServiceAccountTokenAuthenticator auth = ServiceAccountTokenAuthenticator.builder()
+                .keyFiles(List.of(a, b)).issuers(List.of("https://issuer")).build();
+        assertFalse(auth.toString().contains("PRIVATE"));
+    }
+
+    @Test
+    void missingFileNamesTheFileAndNoKeyMaterial(@TempDir Path tmp) {
+        Path missing = tmp.resolve("missing.pem");
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> ServiceAccountTokenAuthenticator.builder()
+                .keyFiles(List.of(missing)).issuers(List.of("https://issuer")).build());
+        assertTrue(e.getMessage().startsWith(missing.toString() + ": cannot read key file"), e.getMessage());
+    }
+
+    @Test
+    void weakRsaKeyIsRefusedAtBuildNamingTheSetting() {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> ServiceAccountTokenAuthenticator.builder()
+                .keys(List.of(Fixtures.fresh("rsa1024").getPublic())).issuers(List.of("https://issuer")).build());
+        assertTrue(e.getMessage().startsWith("setting 'keyFiles': key "), e.getMessage());
+    }
+}
