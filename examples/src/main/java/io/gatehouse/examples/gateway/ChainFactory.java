@@ -7,8 +7,14 @@ import io.gatehouse.bootstrap.BootstrapTokenDirectory;
 import io.gatehouse.oidc.LegacyOidcFlags;
 import io.gatehouse.oidc.OidcAuthenticator;
 import io.gatehouse.oidc.ReloadingOidcAuthenticator;
+import io.gatehouse.serviceaccount.ServiceAccountDiscovery;
+import io.gatehouse.serviceaccount.ServiceAccountKeys;
+import io.gatehouse.serviceaccount.ServiceAccountLookup;
+import io.gatehouse.serviceaccount.ServiceAccountTokenAuthenticator;
+import io.gatehouse.serviceaccount.ServiceAccountTokenIssuer;
 import io.gatehouse.statictoken.StaticTokenAuthenticator;
 import io.gatehouse.x509.X509Authenticator;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -25,8 +31,11 @@ final class ChainFactory {
      *
      * @param requests     judges every request (anonymous as configured)
      * @param tokenReviews judges TokenReview tokens: the same token authenticators, never anonymous
+     * @param issuer       mints service account tokens, or null without {@code --service-account-signing-key-file}
+     * @param discovery    the service account issuer's discovery document and JWKS, or null
      */
-    record Chains(AuthenticationChain requests, AuthenticationChain tokenReviews) implements AutoCloseable {
+    record Chains(AuthenticationChain requests, AuthenticationChain tokenReviews, ServiceAccountTokenIssuer issuer,
+                  ServiceAccountDiscovery discovery) implements AutoCloseable {
         @Override
         public void close() {
             requests.close();
@@ -46,8 +55,36 @@ final class ChainFactory {
             members.add(new Member("token-file", StaticTokenAuthenticator.builder().file(o.tokenAuthFile())
                     .listener(listener).build()));
         }
-        unavailable(!o.serviceAccountKeyFiles().isEmpty() || !o.serviceAccountIssuers().isEmpty()
-                || o.serviceAccountSigningKeyFile() != null, "--service-account-*", "serviceaccount");
+        ServiceAccountTokenIssuer issuer = null;
+        ServiceAccountDiscovery discovery = null;
+        if (!o.serviceAccountKeyFiles().isEmpty() || !o.serviceAccountIssuers().isEmpty()
+                || o.serviceAccountSigningKeyFile() != null) {
+            if (o.serviceAccountIssuers().isEmpty()) {
+                throw new GatewayFlags.FlagException("--service-account-issuer is required with service account keys");
+            }
+            // kube-apiserver: without --service-account-key-file, the signing key verifies.
+            List<Path> keyFiles = new ArrayList<>(o.serviceAccountKeyFiles());
+            if (keyFiles.isEmpty() && o.serviceAccountSigningKeyFile() != null) {
+                keyFiles.add(o.serviceAccountSigningKeyFile());
+            }
+            if (keyFiles.isEmpty()) {
+                throw new GatewayFlags.FlagException("--service-account-key-file or --service-account-signing-key-file is required");
+            }
+            members.add(new Member("service-account", ServiceAccountTokenAuthenticator.builder().keyFiles(keyFiles)
+                    .issuers(o.serviceAccountIssuers()).apiAudiences(apiAudiences(o)).lookup(ServiceAccountLookup.none())
+                    .clock(clock).listener(listener).build()));
+            String primary = o.serviceAccountIssuers().get(0);
+            List<java.security.PublicKey> published = new ArrayList<>();
+            for (Path f : keyFiles) {
+                published.addAll(ServiceAccountKeys.readPublicKeys(f));
+            }
+            discovery = ServiceAccountDiscovery.builder().issuer(primary)
+                    .jwksUri(primary + ServiceAccountDiscovery.JWKS_PATH).keys(published).build();
+            if (o.serviceAccountSigningKeyFile() != null) {
+                issuer = ServiceAccountTokenIssuer.builder().signingKeyFile(o.serviceAccountSigningKeyFile())
+                        .issuer(primary).apiAudiences(apiAudiences(o)).clock(clock).build();
+            }
+        }
         if (o.enableBootstrapTokenAuth()) {
             BootstrapTokenDirectory secrets = BootstrapTokenDirectory.builder(o.bootstrapTokenDir()).listener(listener).build();
             members.add(new Member("bootstrap", BootstrapTokenAuthenticator.builder().store(secrets).clock(clock).build()));
@@ -91,7 +128,7 @@ final class ChainFactory {
         AuthenticationChain requests = chain(members, o, clock, listener).anonymous(o.anonymousAuth()).build();
         List<Member> tokens = members.stream().filter(m -> m.member() instanceof io.gatehouse.core.TokenAuthenticator).toList();
         AuthenticationChain reviews = tokens.isEmpty() ? requests : chain(tokens, o, clock, listener).build();
-        return new Chains(requests, reviews);
+        return new Chains(requests, reviews, issuer, discovery);
     }
 
     private record Member(String name, Object member) {
@@ -114,12 +151,5 @@ final class ChainFactory {
     /** kube-apiserver: {@code --api-audiences} defaults to the service account issuers. */
     static List<String> apiAudiences(GatewayOptions o) {
         return o.apiAudiences().isEmpty() ? o.serviceAccountIssuers() : o.apiAudiences();
-    }
-
-    private static void unavailable(boolean requested, String flag, String module) throws GatewayFlags.FlagException {
-        if (requested) {
-            throw new GatewayFlags.FlagException(flag + " is not available: the gatehouse-" + module
-                    + " module is not part of this build yet");
-        }
     }
 }

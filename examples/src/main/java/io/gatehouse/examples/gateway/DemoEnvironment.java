@@ -4,6 +4,8 @@ import io.gatehouse.bootstrap.BootstrapTokenDirectory;
 import io.gatehouse.bootstrap.BootstrapTokenGenerator;
 import io.gatehouse.bootstrap.GeneratedBootstrapToken;
 import io.gatehouse.core.AuthenticationListener;
+import io.gatehouse.serviceaccount.ServiceAccountTokenIssuer;
+import io.gatehouse.serviceaccount.TokenRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +34,7 @@ final class DemoEnvironment {
     final Path clientKey;
     final Path tokenFile;
     final Path tokenValueFile;
+    final Path serviceAccountKey;
     final Path bootstrapDir;
     final Path bootstrapTokenFile;
     final List<Path> kubeconfigs = new ArrayList<>();
@@ -45,6 +48,7 @@ final class DemoEnvironment {
         this.clientKey = directory.resolve("admin.key");
         this.tokenFile = directory.resolve("tokens.csv");
         this.tokenValueFile = directory.resolve("viewer.token");
+        this.serviceAccountKey = directory.resolve("service-account.key");
         this.bootstrapDir = directory.resolve("bootstrap-tokens");
         this.bootstrapTokenFile = directory.resolve("bootstrap.token");
     }
@@ -70,11 +74,21 @@ final class DemoEnvironment {
             secrets.write(bootstrap.secret());
         }
         writePrivate(d.bootstrapTokenFile, bootstrap.token());
+        writePrivate(d.serviceAccountKey, Pem.write(Certificates.ecKeyPair().getPrivate()));
         return d;
     }
 
+    /** The service account issuer of the demo (any URL will do: the gateway verifies its own tokens). */
+    static final String ISSUER = "https://gatehouse.demo";
+    static final String BUILDER = "demo-builder";
+
     /** Writes kubeconfigs for the server at {@code port}; call once the port is known. */
     void writeKubeconfigs(int port) throws IOException {
+        writeKubeconfigs(port, null);
+    }
+
+    /** As {@link #writeKubeconfigs(int)}, plus one with a service account token from {@code issuer} when given. */
+    void writeKubeconfigs(int port, ServiceAccountTokenIssuer issuer) throws IOException {
         String server = "https://127.0.0.1:" + port;
         Path token = directory.resolve("token.kubeconfig");
         writePrivate(token, kubeconfig(server, "viewer", "    token: " + Files.readString(tokenValueFile) + "\n"));
@@ -86,6 +100,14 @@ final class DemoEnvironment {
         writePrivate(cert, kubeconfig(server, "admin", "    client-certificate: " + clientCert + "\n"
                 + "    client-key: " + clientKey + "\n"));
         kubeconfigs.add(cert);
+        if (issuer != null) {
+            String uid = java.util.UUID.nameUUIDFromBytes(("serviceaccount/default/" + BUILDER)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+            String minted = issuer.issue(TokenRequest.forServiceAccount("default", BUILDER, uid)).token();
+            Path sa = directory.resolve("service-account.kubeconfig");
+            writePrivate(sa, kubeconfig(server, BUILDER, "    token: " + minted + "\n"));
+            kubeconfigs.add(sa);
+        }
     }
 
     private String kubeconfig(String server, String user, String credentials) throws IOException {

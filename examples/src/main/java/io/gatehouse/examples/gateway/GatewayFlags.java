@@ -87,7 +87,7 @@ final class GatewayFlags {
                 repeated.getOrDefault("service-account-issuer", List.of()),
                 path(single, "service-account-signing-key-file"),
                 commaList(single.get("api-audiences")),
-                bool(single, "service-account-lookup", true),
+                bool(single, "service-account-lookup", false),
                 single.get("oidc-issuer-url"),
                 single.get("oidc-client-id"),
                 path(single, "oidc-ca-file"),
@@ -115,6 +115,10 @@ final class GatewayFlags {
         }
         if (o.bootstrapTokenDir() != null && !o.enableBootstrapTokenAuth()) {
             throw new FlagException("--bootstrap-token-dir needs --enable-bootstrap-token-auth");
+        }
+        if (o.serviceAccountLookup()) {
+            throw new FlagException("--service-account-lookup=true needs a Kubernetes API to look service accounts up in, "
+                    + "which this gateway does not have; an embedding application passes a ServiceAccountLookup instead");
         }
         if (o.enableBootstrapTokenAuth() && o.bootstrapTokenDir() == null) {
             throw new FlagException("--enable-bootstrap-token-auth needs --bootstrap-token-dir: this gateway reads "

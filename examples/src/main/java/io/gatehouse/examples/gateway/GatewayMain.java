@@ -104,10 +104,12 @@ public final class GatewayMain {
                 "--tls-cert-file=" + demo.servingCert, "--tls-private-key-file=" + demo.servingKey,
                 "--client-ca-file=" + demo.caFile, "--token-auth-file=" + demo.tokenFile,
                 "--enable-bootstrap-token-auth", "--bootstrap-token-dir=" + demo.bootstrapDir,
+                "--service-account-signing-key-file=" + demo.serviceAccountKey,
+                "--service-account-issuer=" + DemoEnvironment.ISSUER,
                 "--audit-log-path=" + dir.resolve("audit.log")));
         GatewayOptions options = GatewayFlags.parse(flags, Set.of(), new LinkedHashMap<>());
         try (Running r = start(options)) {
-            demo.writeKubeconfigs(r.port());
+            demo.writeKubeconfigs(r.port(), r.server().issuer());
             String url = "https://127.0.0.1:" + r.port();
             out.println("Gatehouse demo gateway on " + url + " (throwaway credentials in " + dir + ")");
             out.println();
@@ -119,6 +121,9 @@ public final class GatewayMain {
             for (Path kubeconfig : demo.kubeconfigs) {
                 out.println("  kubectl --kubeconfig " + kubeconfig + " auth whoami");
             }
+            out.println("  kubectl --kubeconfig " + demo.directory.resolve("admin.kubeconfig") + " create token "
+                    + DemoEnvironment.BUILDER + "   # TokenRequest, as system:masters");
+            out.println("  curl --cacert " + demo.caFile + " " + url + "/openid/v1/jwks   # the issuer's keys, public");
             out.println("  curl --cacert " + demo.caFile + " -H \"Authorization: Bearer wrong\" " + url + "/version   # 401");
             out.println();
             out.println("Audit log: " + dir.resolve("audit.log") + ". Stop with Ctrl-C.");

@@ -13,6 +13,11 @@ import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
 import io.gatehouse.core.Fingerprint;
 import io.gatehouse.core.UserInfo;
+import io.gatehouse.serviceaccount.BoundObjectReference;
+import io.gatehouse.serviceaccount.IssuedToken;
+import io.gatehouse.serviceaccount.ServiceAccountDiscovery;
+import io.gatehouse.serviceaccount.ServiceAccountTokenIssuer;
+import io.gatehouse.serviceaccount.TokenRequest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -24,8 +29,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -47,6 +55,7 @@ final class GatewayServer implements AutoCloseable {
     private static final int MAX_REVIEW_BODY = 1 << 20;
     static final String SELF_SUBJECT_REVIEWS = "/apis/authentication.k8s.io/v1/selfsubjectreviews";
     static final String TOKEN_REVIEWS = "/apis/authentication.k8s.io/v1/tokenreviews";
+    static final Pattern TOKEN_REQUEST = Pattern.compile("/api/v1/namespaces/([a-z0-9][-a-z0-9]*)/serviceaccounts/([a-z0-9][-.a-z0-9]*)/token");
 
     private final ChainFactory.Chains chains;
     private final AuditLog audit;
@@ -77,6 +86,11 @@ final class GatewayServer implements AutoCloseable {
         this.server.createContext("/", this::handle);
     }
 
+    /** The service account token issuer, or null when no signing key is configured. */
+    ServiceAccountTokenIssuer issuer() {
+        return chains.issuer();
+    }
+
     /** Starts serving; returns the bound port (useful with {@code --secure-port=0}). */
     int start() {
         server.start();
@@ -97,6 +111,9 @@ final class GatewayServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
+            if (servedPublicly(ex)) {
+                return;
+            }
             AuthenticationRequest request = toRequest(ex);
             AuthenticationResult verdict = chains.requests().authenticate(request);
             audit.record(ex.getRemoteAddress().getAddress().getHostAddress(), ex.getRequestMethod(),
@@ -136,11 +153,100 @@ final class GatewayServer implements AutoCloseable {
             json(ex, 201, body);
         } else if (path.equals(TOKEN_REVIEWS) && method.equals("POST")) {
             tokenReview(ex);
+        } else if (TOKEN_REQUEST.matcher(path).matches() && method.equals("POST") && chains.issuer() != null) {
+            tokenRequest(ex, caller);
         } else if (proxy != null) {
             proxy.forward(ex, caller.user());
         } else {
             status(ex, 404, "NotFound", "the server could not find the requested resource");
         }
+    }
+
+    /**
+     * The service account issuer's discovery document and JWKS are public, as external OIDC verifiers fetch
+     * them without credentials (kube-apiserver grants them to everyone through RBAC).
+     */
+    private boolean servedPublicly(HttpExchange ex) throws IOException {
+        ServiceAccountDiscovery discovery = chains.discovery();
+        if (discovery == null || !ex.getRequestMethod().equals("GET")) {
+            return false;
+        }
+        String path = ex.getRequestURI().getPath();
+        String body = path.equals("/.well-known/openid-configuration") ? discovery.openIdConfiguration()
+                : path.equals(ServiceAccountDiscovery.JWKS_PATH) ? discovery.jwks() : null;
+        if (body == null) {
+            return false;
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", path.endsWith("jwks") ? "application/jwk-set+json" : "application/json");
+        ex.sendResponseHeaders(200, bytes.length);
+        ex.getResponseBody().write(bytes);
+        return true;
+    }
+
+    /** TokenRequest ({@code kubectl create token}): only {@code system:masters} may mint, as RBAC would default. */
+    private void tokenRequest(HttpExchange ex, Authenticated caller) throws IOException {
+        Matcher m = TOKEN_REQUEST.matcher(ex.getRequestURI().getPath());
+        m.matches();
+        String namespace = m.group(1);
+        String name = m.group(2);
+        if (!caller.user().groups().contains("system:masters")) {
+            status(ex, 403, "Forbidden", "serviceaccounts \"" + name + "\" is forbidden: User \"" + caller.user().name()
+                    + "\" cannot create resource \"serviceaccounts/token\" in API group \"\" in the namespace \""
+                    + namespace + "\"");
+            return;
+        }
+        byte[] raw = ex.getRequestBody().readNBytes(MAX_REVIEW_BODY + 1);
+        TokenRequest request;
+        try {
+            TokenRequestBody body = TokenRequestBody.parse(raw, ex.getRequestHeaders().getFirst("Content-Type"));
+            // No service account objects here: a name-based UID stands in for the object's.
+            String uid = UUID.nameUUIDFromBytes(("serviceaccount/" + namespace + "/" + name).getBytes(StandardCharsets.UTF_8)).toString();
+            request = TokenRequest.forServiceAccount(namespace, name, uid);
+            if (!body.audiences().isEmpty()) {
+                request = request.withAudiences(body.audiences());
+            }
+            if (body.expirationSeconds() != null) {
+                request = request.withExpirationSeconds(body.expirationSeconds());
+            }
+            if (!body.boundObjectRef().isEmpty()) {
+                request = request.boundTo(boundObject(body.boundObjectRef()));
+            }
+        } catch (IllegalArgumentException e) {
+            status(ex, 422, "Invalid", "TokenRequest.authentication.k8s.io \"" + name + "\" is invalid: " + e.getMessage());
+            return;
+        }
+        IssuedToken issued = chains.issuer().issue(request);
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("audiences", request.audiences());
+        spec.put("expirationSeconds", request.expirationSeconds());
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("kind", "TokenRequest");
+        response.put("apiVersion", "authentication.k8s.io/v1");
+        response.put("metadata", Map.of("name", name, "namespace", namespace));
+        response.put("spec", spec);
+        response.put("status", Map.of("token", issued.token(),
+                "expirationTimestamp", issued.expirationTimestamp().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()));
+        for (String w : issued.warnings()) {
+            ex.getResponseHeaders().add("Warning", "299 - \"" + w.replace("\"", "'") + "\"");
+        }
+        json(ex, 201, response);
+    }
+
+    private static BoundObjectReference boundObject(Map<String, String> ref) {
+        String kind = ref.get("kind");
+        String name = ref.get("name");
+        String uid = ref.get("uid");
+        if (kind == null || name == null || uid == null) {
+            throw new IllegalArgumentException("boundObjectRef needs kind, name and uid");
+        }
+        return switch (kind) {
+            case "Pod" -> BoundObjectReference.pod(name, uid);
+            case "Secret" -> BoundObjectReference.secret(name, uid);
+            case "Node" -> BoundObjectReference.node(name, uid);
+            default -> throw new IllegalArgumentException("boundObjectRef.kind: Unsupported value: \"" + kind
+                    + "\": supported values: \"Pod\", \"Secret\", \"Node\"");
+        };
     }
 
     private void tokenReview(HttpExchange ex) throws IOException {

@@ -67,6 +67,8 @@ class GatewayEndToEndTest {
                 "--token-auth-file", demo.tokenFile.toString(), "--audit-log-path=" + dir.resolve("audit.log"),
                 "--enable-bootstrap-token-auth", "--bootstrap-token-dir=" + demo.bootstrapDir,
                 "--client-ca-file=" + demo.caFile,
+                "--service-account-signing-key-file=" + demo.serviceAccountKey,
+                "--service-account-issuer=" + DemoEnvironment.ISSUER, "--api-audiences=" + DemoEnvironment.ISSUER,
                 "--upstream=http://127.0.0.1:" + upstream.getAddress().getPort()), java.util.Set.of(), new LinkedHashMap<>());
         gateway = GatewayMain.start(o);
         base = "https://127.0.0.1:" + gateway.port();
@@ -123,6 +125,43 @@ class GatewayEndToEndTest {
                 .toString().contains("X509SHA256="), r.body());
 
         assertEquals(401, whoami(rogueClient, null).statusCode(), "same names, untrusted CA");
+    }
+
+    @Test
+    void tokenRequestMintsForMastersOnlyAndTheTokenAuthenticates() throws Exception {
+        String path = "/api/v1/namespaces/ci/serviceaccounts/builder/token";
+        String body = "{\"kind\":\"TokenRequest\",\"apiVersion\":\"authentication.k8s.io/v1\",\"spec\":{\"expirationSeconds\":900}}";
+        HttpResponse<String> r = adminClient.send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, r.statusCode(), r.body());
+        String minted = LogCapture.secret(JSONObjectUtils.getString(
+                JSONObjectUtils.getJSONObject(JSONObjectUtils.parse(r.body()), "status"), "token"));
+        HttpResponse<String> who = whoami(client, "Bearer " + minted);
+        assertEquals(201, who.statusCode(), who.body());
+        assertTrue(who.body().contains("\"username\":\"system:serviceaccount:ci:builder\""), who.body());
+        assertTrue(who.body().contains("system:serviceaccounts:ci"), who.body());
+
+        HttpResponse<String> forbidden = send("POST", path, "Bearer " + token, body);
+        assertEquals(403, forbidden.statusCode(), "only system:masters may mint");
+        assertTrue(forbidden.body().contains("cannot create resource \\\"serviceaccounts/token\\\""), forbidden.body());
+
+        HttpResponse<String> tooShort = adminClient.send(HttpRequest.newBuilder(URI.create(base + path))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"spec\":{\"expirationSeconds\":60}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(422, tooShort.statusCode());
+        assertTrue(tooShort.body().contains("may not specify a duration less than 10 minutes"), tooShort.body());
+    }
+
+    @Test
+    void theIssuersDiscoveryDocumentAndKeysArePublic() throws Exception {
+        HttpResponse<String> doc = send("GET", "/.well-known/openid-configuration", null, null);
+        assertEquals(200, doc.statusCode());
+        assertEquals(DemoEnvironment.ISSUER, JSONObjectUtils.parse(doc.body()).get("issuer"));
+        HttpResponse<String> jwks = send("GET", "/openid/v1/jwks", null, null);
+        assertEquals(200, jwks.statusCode());
+        assertTrue(jwks.body().contains("\"kty\":\"EC\""), jwks.body());
+        assertFalse(jwks.body().contains("\"d\""), "no private key material");
     }
 
     @Test

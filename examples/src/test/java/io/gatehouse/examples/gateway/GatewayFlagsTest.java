@@ -36,7 +36,7 @@ class GatewayFlagsTest {
         GatewayOptions o = GatewayFlags.parse(List.of(), Set.of(), new LinkedHashMap<>());
         assertEquals(6443, o.securePort());
         assertEquals(false, o.anonymousAuth(), "anonymous is off unless asked for (kube-apiserver: on)");
-        assertEquals(true, o.serviceAccountLookup());
+        assertEquals(false, o.serviceAccountLookup(), "no Kubernetes API to look service accounts up in");
     }
 
     @Test
@@ -57,6 +57,7 @@ class GatewayFlagsTest {
             "--token-auth-file | flag needs an argument: --token-auth-file",
             "positional | unexpected argument \"positional\"",
             "--enable-bootstrap-token-auth | --enable-bootstrap-token-auth needs --bootstrap-token-dir",
+            "--service-account-lookup | --service-account-lookup=true needs a Kubernetes API",
     })
     void badFlagsExitWithStatusTwoAndOneLine(String args, String message) throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();

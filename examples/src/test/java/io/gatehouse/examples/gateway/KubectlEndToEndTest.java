@@ -43,9 +43,11 @@ class KubectlEndToEndTest {
         List<String> flags = new ArrayList<>(List.of("--bind-address=127.0.0.1", "--secure-port=0",
                 "--tls-cert-file=" + demo.servingCert, "--tls-private-key-file=" + demo.servingKey,
                 "--token-auth-file=" + demo.tokenFile, "--client-ca-file=" + demo.caFile,
+                "--service-account-signing-key-file=" + demo.serviceAccountKey,
+                "--service-account-issuer=" + DemoEnvironment.ISSUER,
                 "--enable-bootstrap-token-auth", "--bootstrap-token-dir=" + demo.bootstrapDir));
         gateway = GatewayMain.start(GatewayFlags.parse(flags, java.util.Set.of(), new LinkedHashMap<>()));
-        demo.writeKubeconfigs(gateway.port());
+        demo.writeKubeconfigs(gateway.port(), gateway.server().issuer());
     }
 
     @AfterAll
@@ -77,6 +79,20 @@ class KubectlEndToEndTest {
         String out = run(kubectl, "--kubeconfig", demo.kubeconfigs.get(2).toString(), "auth", "whoami", "-o", "json");
         assertTrue(out.contains("\"username\": \"demo-admin\""), out);
         assertTrue(out.contains("system:masters"), out);
+    }
+
+    @Test
+    void createTokenThenWhoamiWithIt() throws Exception {
+        assumeTrue(kubectl != null, "kubectl is not on PATH");
+        String minted = run(kubectl, "--kubeconfig", demo.kubeconfigs.get(2).toString(), "create", "token", "ci-bot",
+                "--namespace", "builds", "--duration", "15m").trim();
+        LogCapture.secret(minted);
+        Path sa = dir.resolve("minted.kubeconfig");
+        Files.writeString(sa, Files.readString(demo.kubeconfigs.get(0)).replace(Files.readString(demo.tokenValueFile), minted));
+        String out = run(kubectl, "--kubeconfig", sa.toString(), "auth", "whoami", "-o", "json");
+        assertTrue(out.contains("\"username\": \"system:serviceaccount:builds:ci-bot\""), out);
+        String pre = run(kubectl, "--kubeconfig", demo.kubeconfigs.get(3).toString(), "auth", "whoami", "-o", "json");
+        assertTrue(pre.contains("system:serviceaccount:default:demo-builder"), pre);
     }
 
     @Test
