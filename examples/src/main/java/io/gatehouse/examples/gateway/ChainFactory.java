@@ -13,6 +13,7 @@ import io.gatehouse.serviceaccount.ServiceAccountLookup;
 import io.gatehouse.serviceaccount.ServiceAccountTokenAuthenticator;
 import io.gatehouse.serviceaccount.ServiceAccountTokenIssuer;
 import io.gatehouse.statictoken.StaticTokenAuthenticator;
+import io.gatehouse.x509.DeferringTrustManager;
 import io.gatehouse.x509.X509Authenticator;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,9 +34,10 @@ final class ChainFactory {
      * @param tokenReviews judges TokenReview tokens: the same token authenticators, never anonymous
      * @param issuer       mints service account tokens, or null without {@code --service-account-signing-key-file}
      * @param discovery    the service account issuer's discovery document and JWKS, or null
+     * @param clientTrust  the TLS trust manager: client certificates requested, judged by the x509 authenticator
      */
     record Chains(AuthenticationChain requests, AuthenticationChain tokenReviews, ServiceAccountTokenIssuer issuer,
-                  ServiceAccountDiscovery discovery) implements AutoCloseable {
+                  ServiceAccountDiscovery discovery, DeferringTrustManager clientTrust) implements AutoCloseable {
         @Override
         public void close() {
             requests.close();
@@ -47,9 +49,13 @@ final class ChainFactory {
 
     static Chains build(GatewayOptions o, Clock clock, AuthenticationListener listener) throws GatewayFlags.FlagException {
         List<Member> members = new ArrayList<>();
+        // Without --client-ca-file, certificates are still requested (none advertised) and nobody judges them.
+        DeferringTrustManager clientTrust = new DeferringTrustManager(List::of);
         if (o.clientCaFile() != null) {
-            members.add(new Member("x509", X509Authenticator.builder().clientCaFile(o.clientCaFile()).clock(clock)
-                    .listener(listener).build()));
+            X509Authenticator x509 = X509Authenticator.builder().clientCaFile(o.clientCaFile()).clock(clock)
+                    .listener(listener).build();
+            clientTrust = x509.trustManager();
+            members.add(new Member("x509", x509));
         }
         if (o.tokenAuthFile() != null) {
             members.add(new Member("token-file", StaticTokenAuthenticator.builder().file(o.tokenAuthFile())
@@ -128,7 +134,7 @@ final class ChainFactory {
         AuthenticationChain requests = chain(members, o, clock, listener).anonymous(o.anonymousAuth()).build();
         List<Member> tokens = members.stream().filter(m -> m.member() instanceof io.gatehouse.core.TokenAuthenticator).toList();
         AuthenticationChain reviews = tokens.isEmpty() ? requests : chain(tokens, o, clock, listener).build();
-        return new Chains(requests, reviews, issuer, discovery);
+        return new Chains(requests, reviews, issuer, discovery, clientTrust);
     }
 
     private record Member(String name, Object member) {

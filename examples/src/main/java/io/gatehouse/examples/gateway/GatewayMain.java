@@ -88,11 +88,10 @@ public final class GatewayMain {
             chain = List.of(self.certificate());
             key = self.keys().getPrivate();
         }
-        List<X509Certificate> clientCas = o.clientCaFile() == null ? List.of() : Pem.readCertificates(o.clientCaFile());
-        SSLContext tls = ServingTls.context(chain, key, clientCas);
         ChainFactory.Chains chains = ChainFactory.build(o, clock, AuthenticationListener.logging());
+        SSLContext tls = ServingTls.context(chain, key, chains.clientTrust());
         AuditLog audit = AuditLog.open(o.auditLogPath(), clock);
-        GatewayServer server = new GatewayServer(o, chains, tls, clientCas, audit);
+        GatewayServer server = new GatewayServer(o, chains, tls, audit);
         return new Running(server, server.start());
     }
 

@@ -63,8 +63,7 @@ final class GatewayServer implements AutoCloseable {
     private final HttpsServer server;
     private final ExecutorService executor;
 
-    GatewayServer(GatewayOptions options, ChainFactory.Chains chains, SSLContext tls, List<X509Certificate> clientCas,
-                  AuditLog audit) throws IOException {
+    GatewayServer(GatewayOptions options, ChainFactory.Chains chains, SSLContext tls, AuditLog audit) throws IOException {
         this.chains = chains;
         this.audit = audit;
         this.proxy = options.upstream() == null ? null : new ReverseProxy(options.upstream());

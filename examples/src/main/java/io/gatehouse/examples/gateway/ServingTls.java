@@ -1,7 +1,6 @@
 package io.gatehouse.examples.gateway;
 
 import java.io.IOException;
-import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -9,17 +8,21 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
 
-/** The serving side of TLS: the gateway's certificate, and client certificates requested but judged later. */
+/** The serving side of TLS: the gateway's certificate and what to do with client certificates. */
 final class ServingTls {
 
     private ServingTls() {
     }
 
-    static SSLContext context(List<X509Certificate> chain, PrivateKey key, List<X509Certificate> clientCas) {
+    /**
+     * A server context with the serving chain and {@code clientTrust}, which decides what happens to client
+     * certificates in the handshake (the gateway passes x509's {@code DeferringTrustManager}: requested,
+     * judged later by the authenticator).
+     */
+    static SSLContext context(List<X509Certificate> chain, PrivateKey key, X509TrustManager clientTrust) {
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
@@ -28,58 +31,10 @@ final class ServingTls {
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, password);
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), new TrustManager[] {new DeferToAuthenticator(clientCas)}, null);
+            ctx.init(kmf.getKeyManagers(), new TrustManager[] {clientTrust}, null);
             return ctx;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Accepts any client certificate in the handshake, as kube-apiserver does with its request-client-cert
-     * mode: the x509 authenticator verifies the chain, so that a bad certificate is a rejection with a
-     * reason (and a good bearer token can still authenticate) rather than a failed handshake. The client
-     * CAs are advertised so that clients pick the right certificate.
-     */
-    private static final class DeferToAuthenticator extends X509ExtendedTrustManager {
-        private final X509Certificate[] advertised;
-
-        DeferToAuthenticator(List<X509Certificate> clientCas) {
-            this.advertised = clientCas.toArray(X509Certificate[]::new);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
-            throw new java.security.cert.CertificateException("a server does not verify servers");
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-                throws java.security.cert.CertificateException {
-            throw new java.security.cert.CertificateException("a server does not verify servers");
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                throws java.security.cert.CertificateException {
-            throw new java.security.cert.CertificateException("a server does not verify servers");
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return advertised.clone();
         }
     }
 }

@@ -17,14 +17,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,37 +69,17 @@ class GatewayEndToEndTest {
                 "--upstream=http://127.0.0.1:" + upstream.getAddress().getPort()), java.util.Set.of(), new LinkedHashMap<>());
         gateway = GatewayMain.start(o);
         base = "https://127.0.0.1:" + gateway.port();
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", Pem.readCertificates(demo.caFile).get(0));
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, tmf.getTrustManagers(), null);
-        client = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
-        adminClient = clientWithCertificate(tmf, Pem.readCertificates(demo.clientCert).get(0), Pem.readPrivateKey(demo.clientKey));
+        client = TestClients.trusting(demo.caFile);
+        adminClient = TestClients.presenting(demo.caFile, Pem.readCertificates(demo.clientCert).get(0),
+                Pem.readPrivateKey(demo.clientKey));
         Certificates.Issued rogueCa = Certificates.certificateAuthority("gatehouse-demo-ca", Instant.now(), java.time.Duration.ofDays(1));
         Certificates.Issued rogue = Certificates.client(rogueCa, "demo-admin", List.of("system:masters"), Instant.now(),
                 java.time.Duration.ofDays(1));
-        rogueClient = clientWithCertificate(tmf, rogue.certificate(), rogue.keys().getPrivate());
+        rogueClient = TestClients.presenting(demo.caFile, rogue.certificate(), rogue.keys().getPrivate());
     }
 
     static HttpClient adminClient;
     static HttpClient rogueClient;
-
-    /** A client presenting {@code cert}: the demo admin's, or one from a CA with the same name that nobody trusts. */
-    private static HttpClient clientWithCertificate(TrustManagerFactory trust, java.security.cert.X509Certificate cert,
-                                                    java.security.PrivateKey key) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("client", key, new char[0], new java.security.cert.Certificate[] {cert});
-        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
-                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, new char[0]);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(kmf.getKeyManagers(), trust.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
-    }
 
     private static HttpResponse<String> whoami(HttpClient c, String authorization) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + GatewayServer.SELF_SUBJECT_REVIEWS))

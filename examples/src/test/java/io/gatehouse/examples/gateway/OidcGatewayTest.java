@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.KeyStore;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
@@ -33,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +53,8 @@ class OidcGatewayTest {
     @BeforeAll
     static void start() throws Exception {
         DemoEnvironment demo = DemoEnvironment.create(dir, Instant.now());
-        SSLContext serving = ServingTls.context(Pem.readCertificates(demo.servingCert), Pem.readPrivateKey(demo.servingKey), List.of());
+        SSLContext serving = ServingTls.context(Pem.readCertificates(demo.servingCert), Pem.readPrivateKey(demo.servingKey),
+                new io.gatehouse.x509.DeferringTrustManager(List::of));
         idp = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         idp.setHttpsConfigurator(new HttpsConfigurator(serving));
         issuer = "https://127.0.0.1:" + idp.getAddress().getPort();
@@ -74,14 +73,7 @@ class OidcGatewayTest {
                 "--oidc-username-claim=email", "--oidc-groups-claim=groups", "--oidc-groups-prefix=oidc:"),
                 Set.of(), new LinkedHashMap<>()));
         base = "https://127.0.0.1:" + gateway.port();
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", Pem.readCertificates(demo.caFile).get(0));
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, tmf.getTrustManagers(), null);
-        client = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
+        client = TestClients.trusting(demo.caFile);
     }
 
     @AfterAll
