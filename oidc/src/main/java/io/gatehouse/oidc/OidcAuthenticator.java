@@ -163,7 +163,7 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
     public static final class Builder {
         private final List<JwtIssuer> issuers = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
-        private AuthenticationListener listener = AuthenticationListener.NONE;
+        private AuthenticationListener listener = AuthenticationListener.logging();
         private int maxTokenLength = CompactJws.DEFAULT_MAX_LENGTH;
         private Set<String> disallowedIssuers = Set.of();
         private Duration connectTimeout = Duration.ofSeconds(5);
@@ -198,7 +198,7 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
             return this;
         }
 
-        /** Receives key refreshes, refresh failures and warnings; default none. */
+        /** Receives key refreshes, refresh failures and warnings; default {@link AuthenticationListener#logging()}. */
         public Builder listener(AuthenticationListener l) {
             this.listener = Objects.requireNonNull(l, "listener");
             return this;

@@ -215,7 +215,7 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
         private ServiceAccountLookup lookup = ServiceAccountLookup.none();
         private boolean legacyTokensAllowed = true;
         private Clock clock = Clock.systemUTC();
-        private AuthenticationListener listener = AuthenticationListener.NONE;
+        private AuthenticationListener listener = AuthenticationListener.logging();
         private int maxTokenLength = CompactJws.DEFAULT_MAX_LENGTH;
 
         private Builder() {
@@ -273,7 +273,7 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
             return this;
         }
 
-        /** Receives stale-token and legacy-token reports; default none. */
+        /** Receives stale-token and legacy-token reports; default {@link AuthenticationListener#logging()}. */
         public Builder listener(AuthenticationListener l) {
             this.listener = Objects.requireNonNull(l, "listener");
             return this;

@@ -420,7 +420,7 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
         private List<String> requiredUsages = List.of(Certificates.EKU_CLIENT_AUTH);
         private UserConversion conversion = CommonNameUserConversion.instance();
         private Clock clock = Clock.systemUTC();
-        private AuthenticationListener listener = AuthenticationListener.NONE;
+        private AuthenticationListener listener = AuthenticationListener.logging();
         private Duration reloadInterval = DEFAULT_RELOAD_INTERVAL;
         private long cacheMaximumSize = DEFAULT_CACHE_MAXIMUM_SIZE;
         private Duration cacheTtl = DEFAULT_CACHE_TTL;
@@ -496,7 +496,7 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
             return this;
         }
 
-        /** Receives reload events and OCSP soft-fail warnings. */
+        /** Receives reload events and OCSP soft-fail warnings; default {@link AuthenticationListener#logging()}. */
         public Builder listener(AuthenticationListener l) {
             this.listener = Objects.requireNonNull(l, "listener");
             return this;
