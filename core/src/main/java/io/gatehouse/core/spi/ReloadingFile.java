@@ -26,9 +26,12 @@ import java.util.stream.Stream;
  * last good value stays in force until a good version appears.
  *
  * <p>A change is seen through the file's modification time, size and identity (for a directory, those of
- * its entries), following symbolic links as Kubernetes' atomic volume updates need. A file that changes
- * while it is being parsed is parsed again at the next check. Writers should still replace files by
- * renaming a complete new file over the old one.
+ * its entries), following symbolic links as Kubernetes' atomic volume updates need. A file replaced by a
+ * rename (a new file identity) is read at once. A file modified in place (same identity: truncated, then
+ * written) is read only once it has been quiet for {@link #SETTLE_TIME}, so that it is not read half-way,
+ * where an empty file would parse as an empty table; a file that changes while it is being parsed is parsed
+ * again at the next check. Writers should still replace files by renaming a complete new file over the old
+ * one: an in-place writer that pauses for longer than the settle time can still be read half-way.
  *
  * <p>Thread-safe: {@link #current()} is a volatile read and never blocks.
  *
@@ -46,6 +49,9 @@ public final class ReloadingFile<T> implements AutoCloseable {
         T parse(Path path) throws IOException;
     }
 
+    /** How long a changed file must stay unmodified before the watcher reads it. */
+    public static final Duration SETTLE_TIME = Duration.ofMillis(500);
+
     private static final ScheduledExecutorService WATCHER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "gatehouse-reload");
         t.setDaemon(true);
@@ -60,6 +66,7 @@ public final class ReloadingFile<T> implements AutoCloseable {
     private volatile T current;
     private String loadedSignature;
     private String failedSignature;
+    private String loadedIdentity;
 
     private ReloadingFile(Path path, Parser<T> parser, Function<? super T, String> summary,
                           AuthenticationListener listener, Duration interval) {
@@ -70,6 +77,7 @@ public final class ReloadingFile<T> implements AutoCloseable {
         String signature = signature(path);
         this.current = parseOrThrow();
         this.loadedSignature = signature;
+        this.loadedIdentity = identity(path);
         listener.reloaded(path.toString(), summary.apply(current));
         this.watch = interval.isZero() ? null : WATCHER.scheduleWithFixedDelay(this::checkQuietly,
                 interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
@@ -109,9 +117,18 @@ public final class ReloadingFile<T> implements AutoCloseable {
      *
      * @return true if a new value is now in force
      */
-    public synchronized boolean reloadIfChanged() {
+    public boolean reloadIfChanged() {
+        return reload(false);
+    }
+
+    private synchronized boolean reload(boolean waitUntilSettled) {
         String before = signature(path);
         if (before.equals(loadedSignature) || before.equals(failedSignature)) {
+            return false;
+        }
+        String identity = identity(path);
+        if (waitUntilSettled && identity.equals(loadedIdentity) && !settled(path)) {
+            // Modified in place a moment ago, perhaps truncated and still being written: look again later.
             return false;
         }
         T next;
@@ -129,6 +146,7 @@ public final class ReloadingFile<T> implements AutoCloseable {
         }
         current = next;
         loadedSignature = before;
+        loadedIdentity = identity;
         failedSignature = null;
         listener.reloaded(path.toString(), summary.apply(next));
         return true;
@@ -150,7 +168,7 @@ public final class ReloadingFile<T> implements AutoCloseable {
 
     private void checkQuietly() {
         try {
-            reloadIfChanged();
+            reload(true);
         } catch (RuntimeException e) {
             // Never let the shared watcher thread die; the next check tries again.
             listener.reloadFailed(path.toString(), "unexpected " + e.getClass().getSimpleName());
@@ -192,6 +210,59 @@ public final class ReloadingFile<T> implements AutoCloseable {
             return stat(path);
         } catch (IOException | UncheckedIOException e) {
             return "unreadable:" + e.getClass().getSimpleName();
+        }
+    }
+
+    /** The file's identity (inode), or each directory entry's: what a rename changes and an in-place write keeps. */
+    static String identity(Path path) {
+        try {
+            if (Files.isDirectory(path)) {
+                List<String> parts = new ArrayList<>();
+                try (Stream<Path> entries = Files.list(path)) {
+                    entries.sorted().forEach(p -> parts.add(p.getFileName() + "=" + fileKey(p)));
+                }
+                return "dir:" + String.join(";", parts);
+            }
+            return fileKey(path);
+        } catch (IOException | UncheckedIOException e) {
+            return "unreadable";
+        }
+    }
+
+    private static String fileKey(Path p) {
+        try {
+            Object key = Files.readAttributes(p, BasicFileAttributes.class).fileKey();
+            // Without file keys (some file systems) every change counts as in place and waits to settle.
+            return key == null ? "same" : key.toString();
+        } catch (IOException e) {
+            return "missing";
+        }
+    }
+
+    /**
+     * Whether the path (for a directory, its newest entry) was last modified at least {@link #SETTLE_TIME}
+     * ago by the file system's clock. A time far in the future (clock skew) counts as settled, or it would
+     * never be read.
+     */
+    static boolean settled(Path path) {
+        try {
+            long newest = Files.getLastModifiedTime(path).toMillis();
+            if (Files.isDirectory(path)) {
+                try (Stream<Path> entries = Files.list(path)) {
+                    for (Path p : (Iterable<Path>) entries::iterator) {
+                        try {
+                            newest = Math.max(newest, Files.getLastModifiedTime(p).toMillis());
+                        } catch (IOException gone) {
+                            // Removed while listing: the next check sees the directory anew.
+                        }
+                    }
+                }
+            }
+            long age = System.currentTimeMillis() - newest;
+            return Math.abs(age) >= SETTLE_TIME.toMillis();
+        } catch (IOException | UncheckedIOException e) {
+            // Missing or unreadable: let the reload report it.
+            return true;
         }
     }
 

@@ -125,6 +125,27 @@ class ReloadingFileTest {
     }
 
     @Test
+    void theWatcherWaitsUntilAFileBeingRewrittenInPlaceHasSettled() throws Exception {
+        Path f = dir.resolve("n");
+        write(f, "1");
+        try (ReloadingFile<Integer> r = ReloadingFile.load(f, this::parse, n -> "", listener, Duration.ofMillis(5))) {
+            // Truncated, as a writer rewriting in place leaves it for a moment: fresh, so not read yet.
+            Files.writeString(f, "");
+            assertFalse(ReloadingFile.settled(f));
+            Thread.sleep(100);
+            assertEquals(1, r.current());
+            assertTrue(listener.eventsStartingWith("reloadFailed").isEmpty(), "nothing was read half-way");
+            Files.writeString(f, "7");
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (r.current() != 7 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(7, r.current(), "read once quiet for the settle time");
+            assertTrue(ReloadingFile.settled(f));
+        }
+    }
+
+    @Test
     void theWatcherReloadsByItselfAndStopsWhenClosed() throws Exception {
         Path f = dir.resolve("n");
         write(f, "1");
