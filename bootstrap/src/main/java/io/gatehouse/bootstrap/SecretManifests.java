@@ -59,6 +59,12 @@ final class SecretManifests {
         }
         Object kind = map.get("kind");
         Object apiVersion = map.get("apiVersion");
+        // Kubernetes' decoder refuses an object without apiVersion or kind ("Object 'Kind' is missing"): such a
+        // document is a broken file (last good version kept), not another kind of object to skip.
+        if (!(kind instanceof String) || !(apiVersion instanceof String)) {
+            throw new ConfigurationException(source, where, kind instanceof String ? "apiVersion" : "kind",
+                    "must be a string: a Kubernetes object names its apiVersion and kind", null);
+        }
         if (map.containsKey("items") && kind instanceof String k && k.endsWith("List")) {
             if (!(map.get("items") instanceof List<?> items)) {
                 throw new ConfigurationException(source, where, "items", "must be a list", null);

@@ -62,7 +62,8 @@ public final class AuthenticationConfiguration {
         Map<String, Object> top = root.map(doc, "");
         root.allowOnly(top, "", "apiVersion", "kind", "jwt", "anonymous");
         Object version = top.get("apiVersion");
-        if (!VERSIONS.contains(version)) {
+        // Set.of(...).contains(null) throws: a file without apiVersion must fail as invalid, not crash.
+        if (version == null || !VERSIONS.contains(version)) {
             throw root.fail("apiVersion", "Invalid value: " + GoText.quote(String.valueOf(version))
                     + ": must be one of " + VERSIONS.stream().sorted().toList());
         }
