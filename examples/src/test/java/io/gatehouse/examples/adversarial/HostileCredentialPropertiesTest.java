@@ -1,0 +1,201 @@
+package io.gatehouse.examples.adversarial;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gatehouse.core.AuthenticationChain;
+import io.gatehouse.core.AuthenticationListener;
+import io.gatehouse.core.AuthenticationResult;
+import io.gatehouse.core.AuthenticationResult.Authenticated;
+import io.gatehouse.core.AuthenticationResult.Rejected;
+import io.gatehouse.core.RejectionReason;
+import io.gatehouse.core.TokenCachePolicy;
+import io.gatehouse.core.testing.LogCapture;
+import io.gatehouse.examples.adversarial.Mutations.Case;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.AfterProperty;
+import net.jqwik.api.lifecycle.BeforeProperty;
+
+/**
+ * Near-valid credentials of all five kinds against the assembled chain (client certificates, static tokens,
+ * bootstrap tokens, service account tokens, OIDC), with the token cache on and off: the chain always answers,
+ * never crashes, and a mutation can only turn a success into a refusal, never into another user.
+ */
+@AddLifecycleHook(LongProfile.class)
+class HostileCredentialPropertiesTest {
+
+    private final World world = World.shared();
+    private AuthenticationChain uncached;
+    private AuthenticationChain cached;
+    /** One timed input: its fastest of three runs. */
+    private record Sample(World.Kind kind, String what, io.gatehouse.core.AuthenticationRequest request, long nanos) {
+    }
+
+    private final List<Sample> samples = new ArrayList<>();
+    /** Outcomes of the mutation property, so that it cannot pass by refusing everything or nothing. */
+    private final java.util.concurrent.atomic.AtomicInteger authenticated = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+
+    @BeforeProperty
+    void chains() {
+        uncached = world.chain(TokenCachePolicy.DISABLED, AuthenticationListener.NONE);
+        // Failures cached too: a cached refusal must never be served for another token, nor a cached success.
+        cached = world.chain(new TokenCachePolicy(Duration.ofMinutes(1), Duration.ofMinutes(1), 256), AuthenticationListener.logging());
+    }
+
+    @AfterProperty
+    void close() throws InterruptedException {
+        try {
+            checkRatios();
+            if (authenticated.get() + refused.get() > 100) {
+                assertTrue(authenticated.get() > 0 && refused.get() > authenticated.get(),
+                        "mutations should mostly be refused, and harmless ones still succeed: "
+                                + authenticated.get() + " authenticated, " + refused.get() + " refused");
+            }
+        } finally {
+            uncached.close();
+            cached.close();
+        }
+    }
+
+    @Provide
+    Arbitrary<Case> hostile() {
+        return Mutations.cases(world);
+    }
+
+    @Property(tries = 400)
+    void aMutatedCredentialIsRefusedOrStaysTheSameUser(@ForAll("hostile") Case hostile) {
+        int mark = LogCapture.mark();
+        for (AuthenticationChain chain : List.of(uncached, cached)) {
+            AuthenticationResult r;
+            try {
+                r = chain.authenticate(hostile.request());
+            } catch (RuntimeException e) {
+                throw new AssertionError("authenticate threw " + e.getClass().getName(), e);
+            }
+            judge(hostile, r);
+            (r.isAuthenticated() ? authenticated : refused).incrementAndGet();
+        }
+        // explain runs every verifier on the same input, bypassing the cache: it never throws, agrees with the
+        // chain, and each verdict in it obeys the same rules.
+        io.gatehouse.core.Explanation explanation = uncached.explain(hostile.request());
+        judge(hostile, explanation.outcome());
+        for (io.gatehouse.core.Explanation.Verdict v : explanation.verdicts()) {
+            judgeIdentity(hostile, v.result());
+        }
+        assertFalse(explanation.render().isEmpty());
+        // The chain turns a crashing authenticator into INTERNAL_ERROR and logs it at ERROR; neither may happen.
+        for (String line : LogCapture.linesSince(mark)) {
+            assertFalse(line.startsWith("ERROR"), () -> hostile + " made something crash: " + line);
+        }
+    }
+
+    static void judge(Case hostile, AuthenticationResult r) {
+        if (hostile.exactly() != null) {
+            assertEquals(hostile.exactly(), r.isAuthenticated(), () -> hostile + ": Kubernetes' bearer rule says otherwise: " + r);
+        }
+        judgeIdentity(hostile, r);
+    }
+
+    /** A verdict on a mutated credential: a refusal that says why, or the original's identity; never a crash or a leak. */
+    static void judgeIdentity(Case hostile, AuthenticationResult r) {
+        if (r instanceof Authenticated a) {
+            assertFalse(hostile.forged(), () -> hostile + " was authenticated as " + a.user().name());
+            String name = hostile.original().user().name();
+            String uid = hostile.original().user().uid();
+            if (hostile.issuerSignedNull() && !a.user().name().equals(name)) {
+                // Only the empty value may take the original's place: the username prefix alone.
+                assertEquals(name.substring(0, name.indexOf(':') + 1), a.user().name(), () -> hostile + " became another user");
+            } else if (hostile.issuerSignedNull() && !a.user().uid().equals(uid)) {
+                assertEquals("", a.user().uid(), () -> hostile + " became another uid");
+            } else {
+                assertEquals(name, a.user().name(), () -> hostile + " became another user");
+                assertEquals(uid, a.user().uid(), () -> hostile + " became another uid");
+            }
+        } else if (r instanceof Rejected rej) {
+            for (Rejected single : rej.singles()) {
+                assertNotEquals(RejectionReason.INTERNAL_ERROR, single.reason(), () -> hostile + " crashed a verifier: " + single);
+            }
+            assertFalse(rej.message().isEmpty(), "a rejection says why");
+        }
+        // Nothing in a verdict may quote the credential.
+        String token = hostile.original().token();
+        if (token != null) {
+            assertFalse(r.toString().contains(token), () -> hostile + ": the verdict quotes the token");
+        }
+    }
+
+    /**
+     * No input costs more than 100 times the median input (of the whole chain, or of its own kind when that
+     * is higher). Each input is timed three times and its
+     * fastest run kept, so that a GC pause or the other tenant of the machine is not mistaken for an
+     * algorithmic blow-up; the unmutated credentials are timed alongside, so the median is a real verification.
+     */
+    @Property(tries = 300)
+    void noInputTakesMoreThanAHundredTimesTheMedian(@ForAll("hostile") Case hostile) {
+        if (samples.isEmpty()) {
+            for (int i = 0; i < 200; i++) {
+                world.credentials.forEach(c -> uncached.authenticate(c.request()));
+            }
+        }
+        World.Kind kind = hostile.original().kind();
+        samples.add(new Sample(kind, "original", hostile.original().request(), fastest(hostile.original().request(), 3)));
+        samples.add(new Sample(kind, hostile.mutation(), hostile.request(), fastest(hostile.request(), 3)));
+    }
+
+    private long fastest(io.gatehouse.core.AuthenticationRequest request, int runs) {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            uncached.authenticate(request);
+            best = Math.min(best, System.nanoTime() - start);
+        }
+        return best;
+    }
+
+    /** After the timing property: every input within 100x the median (the other property records no samples). */
+    private void checkRatios() throws InterruptedException {
+        if (samples.isEmpty()) {
+            return;
+        }
+        long overall = median(samples.stream().map(Sample::nanos).toList());
+        for (World.Kind kind : World.Kind.values()) {
+            List<Sample> ofKind = samples.stream().filter(x -> x.kind() == kind).toList();
+            if (ofKind.isEmpty()) {
+                continue;
+            }
+            // The yardstick is the typical request of the whole chain, or of this kind when that costs more (path
+            // validation of a certificate chain costs far more than a table lookup, for every input of the kind).
+            long median = Math.max(1, Math.max(overall, median(ofKind.stream().map(Sample::nanos).toList())));
+            for (Sample x : ofKind) {
+                if (x.nanos() > 100 * median) {
+                    // A pause of the machine (GC, the other tenant) or a rare path still running interpreted is not
+                    // the input's cost: an input that is really slow stays slow after its own warm-up (up to 2,000
+                    // runs or 200 ms) and a moment's rest, timed ten times.
+                    long warmUntil = System.nanoTime() + 200_000_000L;
+                    for (int i = 0; i < 2_000 && System.nanoTime() < warmUntil; i++) {
+                        uncached.authenticate(x.request());
+                    }
+                    Thread.sleep(50);
+                    long again = fastest(x.request(), 10);
+                    assertTrue(again <= 100 * median, () -> kind + " input '" + x.what() + "' takes " + again
+                            + " ns, more than 100x the median " + median + " ns");
+                }
+            }
+        }
+        assertTrue(samples.size() > 20, "enough samples");
+    }
+
+    private static long median(List<Long> values) {
+        return values.stream().sorted().toList().get(values.size() / 2);
+    }
+}
