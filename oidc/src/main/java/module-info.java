@@ -12,6 +12,7 @@ module io.gatehouse.oidc {
     requires com.nimbusds.jose.jwt;
     requires com.github.benmanes.caffeine;
     requires java.net.http;
+    requires org.bouncycastle.provider; // lightweight ECDSA only; no JCA provider is registered
 
     exports io.gatehouse.oidc;
     exports io.gatehouse.oidc.jwt to io.gatehouse.serviceaccount;

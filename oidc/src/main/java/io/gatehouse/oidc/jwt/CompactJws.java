@@ -1,8 +1,6 @@
 package io.gatehouse.oidc.jwt;
 
-import com.nimbusds.jose.util.Base64URL;
-
-import java.nio.charset.StandardCharsets;
+import java.lang.ref.WeakReference;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +15,11 @@ import java.util.Set;
  *
  * <p>The payload's claims are parsed on first use, so the signature-only use (conformance vectors) does
  * not need a JSON payload. Immutable apart from that memo; thread-safe.
+ *
+ * <p>Tokens of one issuer carry byte-identical headers, so the result of checking the last header segment
+ * whose values are all strings is remembered (one entry, replaced atomically): a token with exactly that
+ * segment skips the header's decode and JSON parse. The memo holds only what the checks derived from that
+ * segment, so it cannot change an outcome; a token with another header is checked in full.
  */
 public final class CompactJws {
 
@@ -28,23 +31,46 @@ public final class CompactJws {
 
     private static final Set<String> REFUSED_HEADERS = Set.of("enc", "crit", "b64", "zip");
 
+    /** Longer header segments are not memoised: real ones are under 200 characters. */
+    private static final int MAX_MEMO_HEADER_LENGTH = 512;
+
+    /** A header segment that passed every check, and what the checks derived from it. */
+    private record CheckedHeader(String segment, String algorithm, String keyId, Map<String, Object> header) {
+    }
+
+    private static volatile CheckedHeader lastHeader;
+
+    /**
+     * The last claims read on this thread ({@link #untrustedIssuer} or {@link #claims()}), for the next read
+     * of the very same token string: a chain hands one token to several authenticators (OIDC parses it,
+     * the service account authenticator reads its issuer, then parses it), and the payload's JSON need be
+     * parsed only once. Matched by identity, so only the same String object reuses it; claims are a pure
+     * function of the payload, so reuse cannot change a result. Held weakly: once the request drops the
+     * token and its claims, nothing here keeps them alive.
+     */
+    private record ReadClaims(String token, byte[] payload, JwtClaims claims) {
+    }
+
+    private static final ThreadLocal<WeakReference<ReadClaims>> LAST_READ = new ThreadLocal<>();
+
     private final String algorithm;
     private final String keyId;
     private final Map<String, Object> header;
     private final byte[] payload;
     private final byte[] signingInput;
-    private final Base64URL signature;
     private final byte[] signatureBytes;
+    /** Only the identity key of {@link #LAST_READ}; never printed. */
+    private final String token;
     private volatile JwtClaims claims;
 
-    private CompactJws(String algorithm, String keyId, Map<String, Object> header, byte[] payload,
-                       byte[] signingInput, Base64URL signature, byte[] signatureBytes) {
+    private CompactJws(String token, String algorithm, String keyId, Map<String, Object> header, byte[] payload,
+                       byte[] signingInput, byte[] signatureBytes) {
+        this.token = token;
         this.algorithm = algorithm;
         this.keyId = keyId;
         this.header = header;
         this.payload = payload;
         this.signingInput = signingInput;
-        this.signature = signature;
         this.signatureBytes = signatureBytes;
     }
 
@@ -83,11 +109,18 @@ public final class CompactJws {
         if (d2 == token.length() - 1) {
             throw malformed("missing signature");
         }
-        byte[] headerBytes = Base64Url.decode(token, 0, d1);
-        if (headerBytes == null) {
-            throw malformed("header is not strict base64url");
+        CheckedHeader checked = lastHeader;
+        byte[] headerBytes = null;
+        if (checked == null || checked.segment().length() != d1 || !token.regionMatches(0, checked.segment(), 0, d1)) {
+            checked = null;
+            headerBytes = Base64Url.decode(token, 0, d1);
+            if (headerBytes == null) {
+                throw malformed("header is not strict base64url");
+            }
         }
-        byte[] payload = Base64Url.decode(token, d1 + 1, d2);
+        ReadClaims read = lastRead(token);
+        // The memo decoded exactly this token's payload range (same first two dots) with the same decoder.
+        byte[] payload = read != null ? read.payload() : Base64Url.decode(token, d1 + 1, d2);
         if (payload == null) {
             throw malformed("payload is not strict base64url");
         }
@@ -95,6 +128,25 @@ public final class CompactJws {
         if (sig == null) {
             throw malformed("signature is not strict base64url");
         }
+        if (checked == null) {
+            checked = checkHeader(token.substring(0, d1), headerBytes);
+            if (checked.segment().length() <= MAX_MEMO_HEADER_LENGTH && onlyStrings(checked.header())) {
+                lastHeader = checked;
+            }
+        }
+        // Every segment decoded as strict base64url, so the signing input is ASCII: one char, one byte.
+        byte[] signingInput = new byte[d2];
+        for (int i = 0; i < d2; i++) {
+            signingInput[i] = (byte) token.charAt(i);
+        }
+        CompactJws jws = new CompactJws(token, checked.algorithm(), checked.keyId(), checked.header(), payload, signingInput, sig);
+        if (read != null) {
+            jws.claims = read.claims();
+        }
+        return jws;
+    }
+
+    private static CheckedHeader checkHeader(String segment, byte[] headerBytes) throws JwtException {
         Map<String, Object> header;
         try {
             header = JwtClaims.parseObject(headerBytes, "header");
@@ -125,9 +177,17 @@ public final class CompactJws {
             }
             kid = s;
         }
-        byte[] signingInput = token.substring(0, d2).getBytes(StandardCharsets.US_ASCII);
-        return new CompactJws(alg, kid, Collections.unmodifiableMap(header), payload, signingInput,
-                new Base64URL(token.substring(d2 + 1)), sig);
+        return new CheckedHeader(segment, alg, kid, Collections.unmodifiableMap(header));
+    }
+
+    /** Whether sharing the header map between tokens is safe: no nested, mutable values. */
+    private static boolean onlyStrings(Map<String, Object> header) {
+        for (Object v : header.values()) {
+            if (!(v instanceof String)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -146,15 +206,32 @@ public final class CompactJws {
         if (d2 < 0) {
             return null;
         }
+        ReadClaims read = lastRead(token);
+        if (read != null) {
+            return read.claims().stringOrNull("iss");
+        }
         byte[] payload = Base64Url.decode(token, d1 + 1, d2);
         if (payload == null) {
             return null;
         }
         try {
-            return JwtClaims.parse(payload).stringOrNull("iss");
+            JwtClaims claims = JwtClaims.parse(payload);
+            remember(token, payload, claims);
+            return claims.stringOrNull("iss");
         } catch (JwtException e) {
             return null;
         }
+    }
+
+    /** The claims last read on this thread if they were read from this very token object, else null. */
+    private static ReadClaims lastRead(String token) {
+        WeakReference<ReadClaims> ref = LAST_READ.get();
+        ReadClaims read = ref == null ? null : ref.get();
+        return read != null && read.token() == token ? read : null;
+    }
+
+    private static void remember(String token, byte[] payload, JwtClaims claims) {
+        LAST_READ.set(new WeakReference<>(new ReadClaims(token, payload, claims)));
     }
 
     /** The header's {@code alg}, exactly as sent; never null, never {@code none}. */
@@ -187,16 +264,13 @@ public final class CompactJws {
         if (c == null) {
             c = JwtClaims.parse(payload);
             claims = c;
+            remember(token, payload, c);
         }
         return c;
     }
 
     byte[] signingInput() {
         return signingInput;
-    }
-
-    Base64URL signature() {
-        return signature;
     }
 
     byte[] signatureBytes() {

@@ -1,7 +1,6 @@
 package io.gatehouse.oidc.jwt;
 
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
 
 import java.util.EnumSet;
 import java.util.Set;
@@ -29,15 +28,11 @@ public enum JwtAlgorithm {
 
     private final Family family;
     private final JWSAlgorithm nimbus;
-    private final JWSHeader header;
     private final int signatureLength;
 
     JwtAlgorithm(Family family, JWSAlgorithm nimbus, int signatureLength) {
         this.family = family;
         this.nimbus = nimbus;
-        // Nimbus verifiers read only alg (and crit, which we reject earlier) from the header: one shared,
-        // minimal header per algorithm spares a parse of attacker input and an allocation per request.
-        this.header = new JWSHeader(nimbus);
         this.signatureLength = signatureLength;
     }
 
@@ -69,8 +64,9 @@ public enum JwtAlgorithm {
         return signatureLength;
     }
 
-    JWSHeader nimbusHeader() {
-        return header;
+    /** The JCA name of the algorithm's hash: {@code SHA-256}, {@code SHA-384} or {@code SHA-512}. */
+    String hashName() {
+        return "SHA-" + name().substring(2);
     }
 
     JWSAlgorithm nimbus() {

@@ -42,13 +42,11 @@ public final class JwtClaims {
 
     static Map<String, Object> parseObject(byte[] json, String what) throws JwtException {
         String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(json)).toString();
-        } catch (CharacterCodingException e) {
-            throw JwtException.of(JwtException.Kind.MALFORMED, what + " are not UTF-8");
+        if (isAscii(json)) {
+            // The common case: ASCII is valid UTF-8, and the Latin-1 decoding of ASCII is exact and copies once.
+            text = new String(json, StandardCharsets.ISO_8859_1);
+        } else {
+            text = strictUtf8(json, what);
         }
         Map<String, Object> object;
         try {
@@ -61,6 +59,26 @@ public final class JwtClaims {
             throw JwtException.of(JwtException.Kind.MALFORMED, what + " are not a JSON object");
         }
         return object;
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String strictUtf8(byte[] json, String what) throws JwtException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(json)).toString();
+        } catch (CharacterCodingException e) {
+            throw JwtException.of(JwtException.Kind.MALFORMED, what + " are not UTF-8");
+        }
     }
 
     /** All claims, unmodifiable; never null. */

@@ -1,12 +1,9 @@
 package io.gatehouse.oidc.jwt;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
-
 import java.math.BigInteger;
+import java.security.GeneralSecurityException;
 import java.security.PublicKey;
+import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECFieldFp;
@@ -26,7 +23,11 @@ import java.util.Set;
  * <p>Weak keys are refused at construction: RSA below 2048 bits, an even or unit public exponent, moduli
  * with the ROCA fingerprint; EC keys off their curve or on curves other than P-256, P-384 and P-521.
  *
- * <p>Immutable and thread-safe (Nimbus verifiers are stateless).
+ * <p>RSA signatures are checked with the JDK through a per-thread {@link Signature} (no provider lookup per
+ * request); ECDSA signatures with BouncyCastle's lightweight API and a precomputed table kept with the key
+ * ({@link EcdsaP1363Verifier}), an order of magnitude faster than SunEC on JDK 17.
+ *
+ * <p>Immutable and thread-safe.
  */
 public final class VerificationKey {
 
@@ -36,16 +37,18 @@ public final class VerificationKey {
     private final String keyId;
     private final PublicKey publicKey;
     private final Set<JwtAlgorithm> algorithms;
-    private final JWSVerifier verifier;
-    private final BigInteger ecOrder;
+    /** Set for RSA keys, null for EC keys. */
+    private final RSAPublicKey rsa;
+    /** Set for EC keys (with the key's precomputation), null for RSA keys. */
+    private final EcdsaP1363Verifier ecdsa;
 
-    private VerificationKey(String keyId, PublicKey publicKey, Set<JwtAlgorithm> algorithms, JWSVerifier verifier,
-                            BigInteger ecOrder) {
+    private VerificationKey(String keyId, PublicKey publicKey, Set<JwtAlgorithm> algorithms, RSAPublicKey rsa,
+                            EcdsaP1363Verifier ecdsa) {
         this.keyId = keyId;
         this.publicKey = publicKey;
         this.algorithms = Collections.unmodifiableSet(algorithms);
-        this.verifier = verifier;
-        this.ecOrder = ecOrder;
+        this.rsa = rsa;
+        this.ecdsa = ecdsa;
     }
 
     /**
@@ -79,7 +82,7 @@ public final class VerificationKey {
                     throw new IllegalArgumentException(a + " does not fit an RSA key");
                 }
             }
-            return new VerificationKey(keyId, key, fitting, new RSASSAVerifier(rsa), null);
+            return new VerificationKey(keyId, key, fitting, rsa, null);
         }
         if (key instanceof ECPublicKey ec) {
             JwtAlgorithm curveAlg = checkEc(ec);
@@ -90,11 +93,7 @@ public final class VerificationKey {
                     throw new IllegalArgumentException(a + " does not fit an EC key on this curve (" + curveAlg + ")");
                 }
             }
-            try {
-                return new VerificationKey(keyId, key, fitting, new ECDSAVerifier(ec), ec.getParams().getOrder());
-            } catch (JOSEException e) {
-                throw new IllegalArgumentException("unsupported EC key: " + e.getMessage(), e);
-            }
+            return new VerificationKey(keyId, key, fitting, null, new EcdsaP1363Verifier(curveAlg, ec));
         }
         throw new IllegalArgumentException("unsupported key type " + key.getAlgorithm() + "; only RSA and EC keys verify tokens");
     }
@@ -121,28 +120,28 @@ public final class VerificationKey {
 
     /** Verifies a parsed token's signature with this key; false for any failure, never throws. */
     boolean verify(JwtAlgorithm alg, CompactJws jws) {
+        return verify(alg, jws.signingInput(), jws.signatureBytes());
+    }
+
+    /**
+     * Verifies {@code signature} over {@code signingInput} with {@code alg}; false for any failure (an
+     * algorithm the key may not verify, a malformed signature, a mismatch), never throws.
+     */
+    boolean verify(JwtAlgorithm alg, byte[] signingInput, byte[] signature) {
         if (!accepts(alg)) {
             return false;
         }
-        if (alg.family() == JwtAlgorithm.Family.ECDSA && !plausibleEcdsa(alg, jws.signatureBytes())) {
-            return false;
+        if (ecdsa != null) {
+            return ecdsa.verify(signingInput, signature);
         }
         try {
-            return verifier.verify(alg.nimbusHeader(), jws.signingInput(), jws.signature());
-        } catch (JOSEException | RuntimeException e) {
+            Signature verifier = JcaInstances.rsa(alg);
+            verifier.initVerify(rsa);
+            verifier.update(signingInput);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException | RuntimeException e) {
             return false;
         }
-    }
-
-    /** The P1363 checks that stop "psychic signatures" (CVE-2022-21449) even on an unpatched JDK. */
-    private boolean plausibleEcdsa(JwtAlgorithm alg, byte[] sig) {
-        if (sig.length != alg.signatureLength()) {
-            return false;
-        }
-        int half = sig.length / 2;
-        BigInteger r = new BigInteger(1, java.util.Arrays.copyOfRange(sig, 0, half));
-        BigInteger s = new BigInteger(1, java.util.Arrays.copyOfRange(sig, half, sig.length));
-        return r.signum() > 0 && s.signum() > 0 && r.compareTo(ecOrder) < 0 && s.compareTo(ecOrder) < 0;
     }
 
     private static void checkRsa(RSAPublicKey rsa) {
