@@ -1,7 +1,9 @@
 package io.gatehouse.benchmarks;
 
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.gatehouse.core.AuthenticationChain;
 import io.gatehouse.core.AuthenticationListener;
 import io.gatehouse.core.AuthenticationRequest;
@@ -12,7 +14,10 @@ import io.gatehouse.statictoken.StaticTokenAuthenticator;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -47,6 +52,9 @@ public class TokenCacheBenchmark {
     private AuthenticationRequest request;
     private Mac mac;
     private Cache<ByteBuffer, AuthenticationResult> caffeine;
+    private AsyncCache<ByteBuffer, AuthenticationResult> coreLike;
+    private AsyncCache<ByteBuffer, AuthenticationResult> coreLikeSameThread;
+    private ByteBuffer hitKey;
 
     @Setup
     public void setUp() throws GeneralSecurityException {
@@ -62,6 +70,56 @@ public class TokenCacheBenchmark {
         caffeine = Caffeine.newBuilder().maximumSize(10_000).build();
         caffeine.put(ByteBuffer.wrap(mac.doFinal(TOKEN.getBytes(StandardCharsets.UTF_8))),
                 cachedChain.authenticate(request));
+        hitKey = ByteBuffer.wrap(mac.doFinal(TOKEN.getBytes(StandardCharsets.UTF_8)));
+        coreLike = coreLikeCache(false);
+        coreLikeSameThread = coreLikeCache(true);
+        coreLike.put(hitKey, CompletableFuture.completedFuture(cachedChain.authenticate(request)));
+        coreLikeSameThread.put(hitKey, CompletableFuture.completedFuture(cachedChain.authenticate(request)));
+    }
+
+    /**
+     * A cache built as core's CachingTokenAuthenticator builds its own (size bound, a ticker reading a
+     * Clock, per-entry expiry, async), optionally with Caffeine's maintenance run on the calling thread
+     * instead of ForkJoinPool.commonPool(): isolates what the executor hand-off costs a hit.
+     */
+    private static AsyncCache<ByteBuffer, AuthenticationResult> coreLikeCache(boolean sameThread) {
+        Clock clock = Clock.systemUTC();
+        Caffeine<Object, Object> b = Caffeine.newBuilder().maximumSize(10_000)
+                .ticker(() -> {
+                    Instant i = clock.instant();
+                    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+                });
+        if (sameThread) {
+            b.executor(Runnable::run);
+        }
+        return b.expireAfter(new Expiry<ByteBuffer, AuthenticationResult>() {
+            @Override
+            public long expireAfterCreate(ByteBuffer key, AuthenticationResult value, long currentTime) {
+                return Duration.ofHours(1).toNanos();
+            }
+
+            @Override
+            public long expireAfterUpdate(ByteBuffer key, AuthenticationResult value, long currentTime, long currentDuration) {
+                return currentDuration;
+            }
+
+            @Override
+            public long expireAfterRead(ByteBuffer key, AuthenticationResult value, long currentTime, long currentDuration) {
+                return currentDuration;
+            }
+        }).buildAsync();
+    }
+
+    /** Core's cache configuration, hit on one key (no HMAC): default executor (ForkJoinPool.commonPool()). */
+    @Benchmark
+    public CompletableFuture<AuthenticationResult> coreLikeCacheHit() {
+        return coreLike.getIfPresent(hitKey);
+    }
+
+    /** The same with {@code executor(Runnable::run)}. */
+    @Benchmark
+    public CompletableFuture<AuthenticationResult> coreLikeCacheHitSameThreadExecutor() {
+        return coreLikeSameThread.getIfPresent(hitKey);
     }
 
     /** The floor: HMAC-SHA256 of the token and a Caffeine hit. */

@@ -1,0 +1,183 @@
+package io.gatehouse.benchmarks;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the suite once and prints one table: each benchmark, its score, the baseline it is held to, the
+ * ratio within this run, and the target. Only ratios within one run mean anything on a shared machine.
+ *
+ * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.gatehouse.benchmarks.QuickProfile
+ * [--long] [--no-scaling] [--jvm=/path/to/java] [regex]}. The quick profile (1 fork, 3x1 s warm-up,
+ * 5x1 s measurement, {@code -prof gc}, then three paths again on two threads) takes about 6 minutes on
+ * 2 cores; {@code --long} (3 forks, 5x2 s, 10x2 s) is for publishing. Two-thread figures mean little on a
+ * machine whose two cores are shared.
+ */
+public final class QuickProfile {
+
+    /** A row: a benchmark held to a baseline (ratio target) or to an absolute time in nanoseconds. */
+    private record Target(String benchmark, String baseline, double maxRatio, double maxNanos, String note) {
+    }
+
+    private static final List<Target> TARGETS = List.of(
+            new Target("JwtBenchmark.gatehouseOidcRs256", "JwtBenchmark.rawJcaRs256Verify", 1.08, 0, "OIDC RS256 uncached"),
+            new Target("JwtBenchmark.nimbusProcessorRs256", "JwtBenchmark.rawJcaRs256Verify", 0, 0, "peer: Nimbus"),
+            new Target("JwtBenchmark.auth0Rs256", "JwtBenchmark.rawJcaRs256Verify", 0, 0, "peer: auth0 java-jwt"),
+            new Target("JwtBenchmark.jjwtRs256", "JwtBenchmark.rawJcaRs256Verify", 0, 0, "peer: jjwt"),
+            new Target("JwtBenchmark.jose4jRs256", "JwtBenchmark.rawJcaRs256Verify", 0, 0, "peer: jose4j"),
+            new Target("ServiceAccountBenchmark.uncachedRs256", "ServiceAccountBenchmark.rawJcaRs256Verify", 1.08, 0,
+                    "SA RS256 uncached"),
+            new Target("JwtBenchmark.gatehouseOidcEs256", "JwtBenchmark.rawSunEcEs256Verify", 0.10, 0, "OIDC ES256 uncached"),
+            new Target("JwtBenchmark.rawBcEs256Verify", "JwtBenchmark.rawSunEcEs256Verify", 0, 0, "BC floor"),
+            new Target("JwtBenchmark.gatehouseOidcEs256", "JwtBenchmark.rawBcEs256Verify", 0, 0, "ES256 over BC floor"),
+            new Target("JwtBenchmark.nimbusProcessorEs256", "JwtBenchmark.rawSunEcEs256Verify", 0, 0, "peer: Nimbus"),
+            new Target("JwtBenchmark.auth0Es256", "JwtBenchmark.rawSunEcEs256Verify", 0, 0, "peer: auth0 java-jwt"),
+            new Target("TokenCacheBenchmark.chainCacheHit", "TokenCacheBenchmark.baselineHmacPlusCaffeineHit", 1.5, 0,
+                    "cache hit, <=256 B/op"),
+            new Target("MethodsBenchmark.staticTokenHit", null, 0, 1000, "static token"),
+            new Target("MethodsBenchmark.staticTokenHit", "MethodsBenchmark.sha256OfToken", 0, 0, "static over SHA-256"),
+            new Target("MethodsBenchmark.bootstrapHit", "MethodsBenchmark.hmacSha256OfToken", 0, 0, "bootstrap"),
+            new Target("X509Benchmark.uncached", "X509Benchmark.rawRsaVerifyOfTbs", 1.15, 0, "x509 uncached"),
+            new Target("X509Benchmark.cached", null, 0, 1000, "x509 cached"),
+            new Target("ChainBenchmark.allFiveOidc", "ChainBenchmark.oidcOnly", 1.05, 0, "chain, OIDC token"),
+            new Target("ChainBenchmark.allFiveServiceAccount", "ChainBenchmark.serviceAccountOnly", 1.05, 0, "chain, SA token"));
+
+    /** Run again on two threads: no shared lock may sit on these paths (target: two threads >= 1.8x one). */
+    private static final String SCALING = "io\\.gatehouse\\.benchmarks\\.(TokenCacheBenchmark\\.chainCacheHit"
+            + "|JwtBenchmark\\.gatehouseOidcRs256|JwtBenchmark\\.gatehouseOidcEs256)$";
+
+    private QuickProfile() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean longProfile = false;
+        boolean scaling = true;
+        String jvm = null;
+        String include = "io\\.gatehouse\\.benchmarks\\.(Jwt|ServiceAccount|TokenCache|Methods|X509|Chain)Benchmark\\..*";
+        for (String a : args) {
+            if (a.equals("--long")) {
+                longProfile = true;
+            } else if (a.equals("--no-scaling")) {
+                scaling = false;
+            } else if (a.startsWith("--jvm=")) {
+                jvm = a.substring("--jvm=".length());
+            } else {
+                include = a;
+            }
+        }
+        ChainedOptionsBuilder options = new OptionsBuilder().include(include).addProfiler(GCProfiler.class)
+                .shouldFailOnError(true)
+                .forks(longProfile ? 3 : 1)
+                .warmupIterations(longProfile ? 5 : 3).warmupTime(TimeValue.seconds(longProfile ? 2 : 1))
+                .measurementIterations(longProfile ? 10 : 5).measurementTime(TimeValue.seconds(longProfile ? 2 : 1));
+        if (jvm != null) {
+            options.jvm(jvm);
+        }
+        Collection<RunResult> results = new Runner(options.build()).run();
+        Collection<RunResult> twoThreads = List.of();
+        if (scaling) {
+            ChainedOptionsBuilder two = new OptionsBuilder().include(SCALING).threads(2).forks(1)
+                    .warmupIterations(3).warmupTime(TimeValue.seconds(1))
+                    .measurementIterations(5).measurementTime(TimeValue.seconds(1));
+            if (jvm != null) {
+                two.jvm(jvm);
+            }
+            twoThreads = new Runner(two.build()).run();
+        }
+        print(results, twoThreads);
+    }
+
+    private static void print(Collection<RunResult> results, Collection<RunResult> twoThreads) {
+        Map<String, Double> nanos = new HashMap<>();
+        Map<String, Double> errors = new HashMap<>();
+        Map<String, Double> alloc = new HashMap<>();
+        List<String> order = new ArrayList<>();
+        for (RunResult r : results) {
+            String full = r.getParams().getBenchmark();
+            String name = full.substring(full.lastIndexOf('.', full.lastIndexOf('.') - 1) + 1);
+            Result<?> primary = r.getPrimaryResult();
+            double factor = toNanos(primary.getScoreUnit());
+            nanos.put(name, primary.getScore() * factor);
+            errors.put(name, primary.getScoreError() * factor);
+            Result<?> gc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+            if (gc != null) {
+                alloc.put(name, gc.getScore());
+            }
+            order.add(name);
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-42s %12s %10s %9s  %-38s %8s %7s  %s%n",
+                "benchmark", "score", "+-err", "B/op", "baseline", "ratio", "target", "");
+        for (String name : order) {
+            System.out.printf(Locale.ROOT, "%-42s %12s %10s %9.0f%n", name, time(nanos.get(name)), time(errors.get(name)),
+                    alloc.getOrDefault(name, Double.NaN));
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-42s %-38s %8s %9s  %-6s %s%n", "held", "to", "ratio", "target", "met", "what");
+        for (Target t : TARGETS) {
+            Double score = nanos.get(t.benchmark());
+            if (score == null) {
+                continue;
+            }
+            if (t.baseline() == null) {
+                System.out.printf(Locale.ROOT, "%-42s %-38s %8s %9s  %-6s %s%n", t.benchmark(), "(absolute)", time(score),
+                        "<=" + time(t.maxNanos()), score <= t.maxNanos() ? "yes" : "NO", t.note());
+                continue;
+            }
+            Double base = nanos.get(t.baseline());
+            if (base == null) {
+                continue;
+            }
+            double ratio = score / base;
+            String target = t.maxRatio() > 0 ? String.format(Locale.ROOT, "<=%.2fx", t.maxRatio()) : "-";
+            String met = t.maxRatio() > 0 ? (ratio <= t.maxRatio() ? "yes" : "NO") : "";
+            System.out.printf(Locale.ROOT, "%-42s %-38s %7.3fx %9s  %-6s %s%n", t.benchmark(), t.baseline(), ratio, target,
+                    met, t.note());
+        }
+        if (!twoThreads.isEmpty()) {
+            System.out.println();
+            System.out.printf(Locale.ROOT, "%-42s %12s %12s %9s %9s%n", "two threads", "1 thread", "2 threads", "scaling", "target");
+            for (RunResult r : twoThreads) {
+                String full = r.getParams().getBenchmark();
+                String name = full.substring(full.lastIndexOf('.', full.lastIndexOf('.') - 1) + 1);
+                Double one = nanos.get(name);
+                double t2 = r.getPrimaryResult().getScore() * toNanos(r.getPrimaryResult().getScoreUnit());
+                // Average time per op on each thread: throughput scales by 2 * t1 / t2.
+                double scale = one == null ? Double.NaN : 2 * one / t2;
+                System.out.printf(Locale.ROOT, "%-42s %12s %12s %8.2fx %9s  %s%n", name, time(one == null ? Double.NaN : one),
+                        time(t2), scale, ">=1.80x", scale >= 1.8 ? "yes" : "NO");
+            }
+        }
+    }
+
+    private static double toNanos(String unit) {
+        String u = unit.substring(0, unit.indexOf('/'));
+        return switch (u) {
+            case "ns" -> 1;
+            case "us" -> TimeUnit.MICROSECONDS.toNanos(1);
+            case "ms" -> TimeUnit.MILLISECONDS.toNanos(1);
+            case "s" -> TimeUnit.SECONDS.toNanos(1);
+            default -> throw new IllegalArgumentException("unexpected unit " + unit);
+        };
+    }
+
+    private static String time(double ns) {
+        if (Double.isNaN(ns)) {
+            return "-";
+        }
+        return ns >= 10_000 ? String.format(Locale.ROOT, "%.1f us", ns / 1000)
+                : ns >= 1000 ? String.format(Locale.ROOT, "%.2f us", ns / 1000) : String.format(Locale.ROOT, "%.0f ns", ns);
+    }
+}
