@@ -49,6 +49,7 @@ public final class QuickProfile {
             new Target("MethodsBenchmark.staticTokenHit", null, 0, 1000, "static token"),
             new Target("MethodsBenchmark.staticTokenHit", "MethodsBenchmark.sha256OfToken", 0, 0, "static over SHA-256"),
             new Target("MethodsBenchmark.bootstrapHit", "MethodsBenchmark.hmacSha256OfToken", 0, 0, "bootstrap"),
+            new Target("TokenFileLoadBenchmark.loadMillionLineFile", null, 0, 2e9, "1,000,000-line token file load"),
             new Target("X509Benchmark.uncached", "X509Benchmark.rawRsaVerifyOfTbs", 1.15, 0, "x509 uncached"),
             new Target("X509Benchmark.cached", null, 0, 1000, "x509 cached"),
             new Target("ChainBenchmark.allFiveOidc", "ChainBenchmark.oidcOnly", 1.05, 0, "chain, OIDC token"),
@@ -65,7 +66,7 @@ public final class QuickProfile {
         boolean longProfile = false;
         boolean scaling = true;
         String jvm = null;
-        String include = "io\\.gatehouse\\.benchmarks\\.(Jwt|ServiceAccount|TokenCache|Methods|X509|Chain)Benchmark\\..*";
+        String include = "io\\.gatehouse\\.benchmarks\\.(Jwt|ServiceAccount|TokenCache|Methods|X509|Chain|TokenFileLoad)Benchmark\\..*";
         for (String a : args) {
             if (a.equals("--long")) {
                 longProfile = true;
