@@ -66,7 +66,7 @@ public final class QuickProfile {
         boolean longProfile = false;
         boolean scaling = true;
         String jvm = null;
-        String include = "io\\.gatehouse\\.benchmarks\\.(Jwt|ServiceAccount|TokenCache|Methods|X509|Chain|TokenFileLoad)Benchmark\\..*";
+        String include = "io\\.gatehouse\\.benchmarks\\.(Jwt|ServiceAccount|TokenCache|Methods|X509|Chain|TokenFileLoad|JwksStorm)Benchmark\\..*";
         for (String a : args) {
             if (a.equals("--long")) {
                 longProfile = true;
