@@ -49,6 +49,7 @@ public final class QuickProfile {
             new Target("MethodsBenchmark.staticTokenHit", null, 0, 1000, "static token"),
             new Target("MethodsBenchmark.staticTokenHit", "MethodsBenchmark.sha256OfToken", 0, 0, "static over SHA-256"),
             new Target("MethodsBenchmark.bootstrapHit", "MethodsBenchmark.hmacSha256OfToken", 0, 0, "bootstrap"),
+            new Target("Ed25519Benchmark.rawBcEd25519Verify", "Ed25519Benchmark.rawJdkEd25519Verify", 0, 0, "Ed25519 floor: BC vs JDK"),
             new Target("TokenFileLoadBenchmark.loadMillionLineFile", null, 0, 2e9, "1,000,000-line token file load"),
             new Target("X509Benchmark.uncached", "X509Benchmark.rawRsaVerifyOfTbs", 1.15, 0, "x509 uncached"),
             new Target("X509Benchmark.cached", null, 0, 1000, "x509 cached"),
@@ -66,7 +67,7 @@ public final class QuickProfile {
         boolean longProfile = false;
         boolean scaling = true;
         String jvm = null;
-        String include = "io\\.gatehouse\\.benchmarks\\.(Jwt|ServiceAccount|TokenCache|Methods|X509|Chain|TokenFileLoad|JwksStorm)Benchmark\\..*";
+        String include = "io\\.gatehouse\\.benchmarks\\.(Jwt|ServiceAccount|TokenCache|Methods|X509|Chain|TokenFileLoad|JwksStorm|Ed25519)Benchmark\\..*";
         for (String a : args) {
             if (a.equals("--long")) {
                 longProfile = true;
