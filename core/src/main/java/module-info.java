@@ -8,6 +8,7 @@
 module io.gatehouse.core {
     requires transitive org.slf4j;
     requires com.github.benmanes.caffeine;
+    requires transitive java.net.http;
     requires org.snakeyaml.engine;
 
     exports io.gatehouse.core;

@@ -1,20 +1,16 @@
 package io.gatehouse.oidc;
 
+import io.gatehouse.core.spi.CappedBody;
 import io.gatehouse.core.spi.GoText;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
@@ -87,7 +83,7 @@ final class HttpFetcher {
             rb.header("Authorization", "Bearer " + bearer);
         }
         HttpRequest request = rb.build();
-        CompletableFuture<HttpResponse<byte[]>> call = client().sendAsync(request, info -> capped(info, maxBytes));
+        CompletableFuture<HttpResponse<byte[]>> call = client().sendAsync(request, CappedBody.handler(maxBytes));
         HttpResponse<byte[]> response;
         try {
             response = call.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -104,66 +100,5 @@ final class HttpFetcher {
                     + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()), cause);
         }
         return response;
-    }
-
-    private static HttpResponse.BodySubscriber<byte[]> capped(HttpResponse.ResponseInfo info, int max) {
-        return new CappedBody(max, info.headers().firstValueAsLong("Content-Length").orElse(-1));
-    }
-
-    /** Collects a body and fails as soon as it grows past the cap, without buffering the excess. */
-    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
-        private final int max;
-        private final long declared;
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private Flow.Subscription subscription;
-
-        CappedBody(int max, long declared) {
-            this.max = max;
-            this.declared = declared;
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            this.subscription = s;
-            if (declared > max) {
-                s.cancel();
-                result.completeExceptionally(new IOException("response larger than " + max + " bytes"));
-                return;
-            }
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            if (result.isDone()) {
-                return;
-            }
-            for (ByteBuffer b : buffers) {
-                if (out.size() + b.remaining() > max) {
-                    subscription.cancel();
-                    result.completeExceptionally(new IOException("response larger than " + max + " bytes"));
-                    return;
-                }
-                byte[] chunk = new byte[b.remaining()];
-                b.get(chunk);
-                out.write(chunk, 0, chunk.length);
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            result.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(out.toByteArray());
-        }
     }
 }

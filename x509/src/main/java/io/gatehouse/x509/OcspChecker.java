@@ -1,18 +1,17 @@
 package io.gatehouse.x509;
 
+import io.gatehouse.core.spi.CappedBody;
 import io.gatehouse.core.spi.GoText;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.gatehouse.core.AuthenticationListener;
 import io.gatehouse.core.RejectionReason;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -23,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.bouncycastle.asn1.ASN1Primitive;
@@ -229,7 +227,7 @@ final class OcspChecker {
                 .header("Accept", "application/ocsp-response")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(request))
                 .build();
-        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(req, info -> new CappedBody(settings.maxResponseBytes()));
+        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(req, CappedBody.handler(settings.maxResponseBytes()));
         HttpResponse<byte[]> response;
         try {
             response = future.get(settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -372,55 +370,5 @@ final class OcspChecker {
             case 6 -> "unauthorized";
             default -> String.valueOf(status);
         };
-    }
-
-    /** Collects a response body, failing as soon as it exceeds {@code max} bytes. */
-    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
-        private final int max;
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private Flow.Subscription subscription;
-
-        CappedBody(int max) {
-            this.max = max;
-        }
-
-        @Override
-        public java.util.concurrent.CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            this.subscription = s;
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            if (result.isDone()) {
-                return;
-            }
-            for (ByteBuffer b : items) {
-                if (out.size() + b.remaining() > max) {
-                    subscription.cancel();
-                    result.completeExceptionally(new IOException("response larger than " + max + " bytes"));
-                    return;
-                }
-                byte[] chunk = new byte[b.remaining()];
-                b.get(chunk);
-                out.write(chunk, 0, chunk.length);
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            result.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(out.toByteArray());
-        }
     }
 }
