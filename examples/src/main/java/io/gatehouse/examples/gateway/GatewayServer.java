@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
-import io.gatehouse.core.AuthenticationChain;
 import io.gatehouse.core.AuthenticationRequest;
 import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
@@ -199,9 +198,7 @@ final class GatewayServer implements AutoCloseable {
         TokenRequest request;
         try {
             TokenRequestBody body = TokenRequestBody.parse(raw, ex.getRequestHeaders().getFirst("Content-Type"));
-            // No service account objects here: a name-based UID stands in for the object's.
-            String uid = UUID.nameUUIDFromBytes(("serviceaccount/" + namespace + "/" + name).getBytes(StandardCharsets.UTF_8)).toString();
-            request = TokenRequest.forServiceAccount(namespace, name, uid);
+            request = TokenRequest.forServiceAccount(namespace, name, serviceAccountUid(namespace, name));
             if (!body.audiences().isEmpty()) {
                 request = request.withAudiences(body.audiences());
             }
@@ -230,6 +227,11 @@ final class GatewayServer implements AutoCloseable {
             ex.getResponseHeaders().add("Warning", "299 - \"" + w.replace("\"", "'") + "\"");
         }
         json(ex, 201, response);
+    }
+
+    /** No service account objects here: a name-based UID stands in for the object's, the same for every token. */
+    static String serviceAccountUid(String namespace, String name) {
+        return UUID.nameUUIDFromBytes(("serviceaccount/" + namespace + "/" + name).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     private static BoundObjectReference boundObject(Map<String, String> ref) {
