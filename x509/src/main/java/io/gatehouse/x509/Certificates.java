@@ -95,7 +95,12 @@ final class Certificates {
 
     /** Kubernetes' credential id of a leaf: {@code X509SHA256=<hex of SHA-256 over the DER>}. */
     static String credentialId(X509Certificate leaf) throws CertificateException {
-        return "X509SHA256=" + HexFormat.of().formatHex(sha256(leaf.getEncoded()));
+        return credentialId(leaf.getEncoded());
+    }
+
+    /** {@link #credentialId(X509Certificate)} of a leaf's encoding. */
+    static String credentialId(byte[] leafDer) {
+        return "X509SHA256=" + HexFormat.of().formatHex(sha256(leafDer));
     }
 
     /**
@@ -111,7 +116,7 @@ final class Certificates {
     /** The subject key identifier, or an empty array when absent or malformed. */
     static byte[] subjectKeyId(X509Certificate c) {
         try {
-            byte[] ext = c.getExtensionValue("2.5.29.14");
+            byte[] ext = extensionValue(c, "2.5.29.14");
             if (ext == null) {
                 return new byte[0];
             }
@@ -124,7 +129,7 @@ final class Certificates {
     /** The authority key identifier's keyIdentifier, or an empty array when absent or malformed. */
     static byte[] authorityKeyId(X509Certificate c) {
         try {
-            byte[] ext = c.getExtensionValue("2.5.29.35");
+            byte[] ext = extensionValue(c, "2.5.29.35");
             if (ext == null) {
                 return new byte[0];
             }
@@ -133,6 +138,22 @@ final class Certificates {
         } catch (RuntimeException e) {
             return new byte[0];
         }
+    }
+
+    /**
+     * {@link X509Certificate#getExtensionValue} that looks the OID up in the extension sets first: on JDK 17
+     * asking for an absent extension builds and throws an exception inside the JDK, which costs more than the
+     * rest of a cached verification.
+     */
+    static byte[] extensionValue(X509Certificate c, String oid) {
+        Set<String> nonCritical = c.getNonCriticalExtensionOIDs();
+        if (nonCritical == null || !nonCritical.contains(oid)) {
+            Set<String> critical = c.getCriticalExtensionOIDs();
+            if (critical == null || !critical.contains(oid)) {
+                return null;
+            }
+        }
+        return c.getExtensionValue(oid);
     }
 
     /** The DER inside an extension value's OCTET STRING wrapper. */
@@ -209,7 +230,7 @@ final class Certificates {
 
     /** The certificate's extended key usages; null when it has no EKU extension; empty for an empty one. */
     static List<String> extendedKeyUsages(X509Certificate c) throws java.security.cert.CertificateParsingException {
-        if (c.getExtensionValue(EKU_OID) == null) {
+        if (extensionValue(c, EKU_OID) == null) {
             return null;
         }
         List<String> ekus = c.getExtendedKeyUsage();

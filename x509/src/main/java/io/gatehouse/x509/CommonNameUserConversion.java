@@ -55,9 +55,17 @@ public final class CommonNameUserConversion implements UserConversion {
     @Override
     public AuthenticationResult user(List<X509Certificate> chain) {
         X509Certificate leaf = chain.get(0);
+        byte[] der;
+        try {
+            der = leaf.getEncoded();
+        } catch (CertificateException e) {
+            return Rejected.of(RejectionReason.MALFORMED, "x509: certificate cannot be encoded");
+        }
         SubjectNames names;
         try {
-            names = SubjectNames.of(leaf.getSubjectX500Principal());
+            // The subject's bytes from the certificate's own encoding; the principal's would be re-encoded.
+            RawNames raw = RawNames.of(der);
+            names = raw != null ? SubjectNames.of(raw.subject) : SubjectNames.of(leaf.getSubjectX500Principal());
         } catch (IllegalArgumentException e) {
             return Rejected.of(RejectionReason.MALFORMED, e.getMessage());
         }
@@ -72,21 +80,14 @@ public final class CommonNameUserConversion implements UserConversion {
                 return Rejected.of(RejectionReason.INVALID_CLAIMS, e.getMessage());
             }
         }
-        String credentialId;
-        try {
-            credentialId = Certificates.credentialId(leaf);
-        } catch (CertificateException e) {
-            return Rejected.of(RejectionReason.MALFORMED, "x509: certificate cannot be encoded");
-        }
+        String credentialId = Certificates.credentialId(der);
         UserInfo user = new UserInfo(names.commonName(), uid, names.organizations(),
                 Map.of(KubernetesNames.CREDENTIAL_ID_KEY, List.of(credentialId)));
-        Instant expires = leaf.getNotAfter().toInstant();
+        long expires = Long.MAX_VALUE;
         for (X509Certificate c : chain) {
-            if (c.getNotAfter().toInstant().isBefore(expires)) {
-                expires = c.getNotAfter().toInstant();
-            }
+            expires = Math.min(expires, c.getNotAfter().getTime());
         }
-        return Authenticated.of(user, expires);
+        return Authenticated.of(user, Instant.ofEpochMilli(expires));
     }
 
     /** Kubernetes' {@code parseUIDFromCert}. */

@@ -64,7 +64,7 @@ final class NameChecks {
                     }
                 }
             }
-            byte[] ext = c.getExtensionValue("2.5.29.30");
+            byte[] ext = Certificates.extensionValue(c, "2.5.29.30");
             if (ext == null) {
                 continue;
             }
@@ -110,7 +110,7 @@ final class NameChecks {
     }
 
     private static GeneralName[] subjectAltNames(X509Certificate c) {
-        byte[] ext = c.getExtensionValue("2.5.29.17");
+        byte[] ext = Certificates.extensionValue(c, "2.5.29.17");
         if (ext == null) {
             return new GeneralName[0];
         }

@@ -197,7 +197,7 @@ final class OcspChecker {
 
     /** The first http(s) OCSP address of the certificate's AIA, or null. */
     static URI responderFromAia(X509Certificate cert) {
-        byte[] ext = cert.getExtensionValue(AIA_OID);
+        byte[] ext = Certificates.extensionValue(cert, AIA_OID);
         if (ext == null) {
             return null;
         }

@@ -51,9 +51,120 @@ record SubjectNames(String commonName, List<String> organizations, List<Attribut
      * @throws IllegalArgumentException if the name is malformed, or a CN or O is not a string
      */
     static SubjectNames of(X500Principal principal) {
+        return of(principal.getEncoded());
+    }
+
+    /**
+     * Reads a Name's encoding.
+     *
+     * @throws IllegalArgumentException if the name is malformed, or a CN or O is not a string
+     */
+    static SubjectNames of(byte[] encodedName) {
+        SubjectNames fast = ascii(encodedName);
+        return fast != null ? fast : parsed(encodedName);
+    }
+
+    /**
+     * The names of a well-formed DER Name whose attribute values are all UTF8String, PrintableString,
+     * IA5String or NumericString of ASCII bytes, read without building ASN.1 objects; null for anything else,
+     * which {@link #parsed} then reads. For these inputs every decoder reads the same characters, so the result
+     * is what {@link #parsed} returns, at a fraction of the cost (the subject is read on every uncached
+     * verification).
+     */
+    static SubjectNames ascii(byte[] der) {
+        int[] name = RawNames.header(der, 0, der.length, 0x30);
+        if (name == null || name[2] != der.length) {
+            return null;
+        }
+        String cn = "";
+        List<String> orgs = new ArrayList<>(2);
+        List<Attribute> all = new ArrayList<>(4);
+        int pos = name[1];
+        while (pos < name[2]) {
+            int[] rdn = RawNames.header(der, pos, name[2], 0x31);
+            if (rdn == null || rdn[1] == rdn[2]) {
+                return null;
+            }
+            int at = rdn[1];
+            while (at < rdn[2]) {
+                int[] ava = RawNames.header(der, at, rdn[2], 0x30);
+                if (ava == null) {
+                    return null;
+                }
+                int[] type = RawNames.header(der, ava[1], ava[2], 0x06);
+                if (type == null) {
+                    return null;
+                }
+                String oid = oid(der, type[1], type[2]);
+                if (oid == null || type[2] >= ava[2]) {
+                    return null;
+                }
+                int tag = der[type[2]] & 0xff;
+                if (tag != 0x0C && tag != 0x13 && tag != 0x16 && tag != 0x12) {
+                    return null;
+                }
+                int[] value = RawNames.header(der, type[2], ava[2], tag);
+                if (value == null || value[2] != ava[2]) {
+                    return null;
+                }
+                for (int i = value[1]; i < value[2]; i++) {
+                    if (der[i] < 0) {
+                        return null;
+                    }
+                }
+                String v = new String(der, value[1], value[2] - value[1], java.nio.charset.StandardCharsets.US_ASCII);
+                all.add(new Attribute(oid, v));
+                if (oid.equals(CN)) {
+                    cn = v;
+                } else if (oid.equals(O)) {
+                    orgs.add(v);
+                }
+                at = ava[2];
+            }
+            pos = rdn[2];
+        }
+        return new SubjectNames(cn, orgs, all);
+    }
+
+    /** The dotted form of a DER OBJECT IDENTIFIER's content; null when it is not minimally encoded or too large. */
+    private static String oid(byte[] der, int from, int to) {
+        if (from >= to || (der[to - 1] & 0x80) != 0) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder(16);
+        long arc = 0;
+        boolean first = true;
+        boolean start = true;
+        for (int i = from; i < to; i++) {
+            int b = der[i] & 0xff;
+            if (start && b == 0x80) {
+                return null; // a leading zero septet
+            }
+            start = false;
+            if (arc > (Long.MAX_VALUE >> 8)) {
+                return null;
+            }
+            arc = (arc << 7) | (b & 0x7f);
+            if ((b & 0x80) == 0) {
+                if (first) {
+                    int top = arc < 40 ? 0 : arc < 80 ? 1 : 2;
+                    sb.append(top).append('.').append(arc - 40L * top);
+                    first = false;
+                } else {
+                    sb.append('.').append(arc);
+                }
+                arc = 0;
+                start = true;
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Reads a Name with BouncyCastle's ASN.1 parser: every string type and every structure it accepts. */
+    static SubjectNames parsed(byte[] encodedName) {
         X500Name name;
         try {
-            name = X500Name.getInstance(principal.getEncoded());
+            name = X500Name.getInstance(encodedName);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("x509: malformed subject name");
         }

@@ -29,23 +29,29 @@ final class TrustAnchors {
 
     private final List<X509Certificate> certificates;
     private final Map<X500Principal, List<X509Certificate>> bySubject;
-    private final Set<ByteBuffer> encodings;
+    /** Anchors by the bytes of their subject: each entry is the whole group {@link #bySubject} holds. */
+    private final Map<ByteBuffer, List<X509Certificate>> byRawSubject;
+    /** Each anchor's facts, by identity, read once at load. */
+    private final Map<X509Certificate, CertFacts> facts;
 
     private TrustAnchors(List<X509Certificate> certificates) {
         this.certificates = List.copyOf(certificates);
         Map<X500Principal, List<X509Certificate>> index = new HashMap<>();
-        Set<ByteBuffer> der = new HashSet<>();
+        Map<X509Certificate, CertFacts> read = new java.util.IdentityHashMap<>();
         for (X509Certificate c : this.certificates) {
             index.computeIfAbsent(c.getSubjectX500Principal(), k -> new ArrayList<>()).add(c);
-            try {
-                der.add(ByteBuffer.wrap(c.getEncoded()));
-            } catch (CertificateException e) {
-                throw new IllegalStateException("a parsed certificate cannot be encoded", e);
-            }
+            read.put(c, CertFacts.ofAnchor(c));
         }
+        this.facts = read;
         index.replaceAll((k, v) -> List.copyOf(v));
         this.bySubject = Map.copyOf(index);
-        this.encodings = Set.copyOf(der);
+        Map<ByteBuffer, List<X509Certificate>> raw = new HashMap<>();
+        for (CertFacts f : read.values()) {
+            if (f.rawSubject != null) {
+                raw.put(ByteBuffer.wrap(f.rawSubject), bySubject.get(f.subject));
+            }
+        }
+        this.byRawSubject = Map.copyOf(raw);
     }
 
     /**
@@ -123,14 +129,42 @@ final class TrustAnchors {
         return certificates;
     }
 
+    /** The facts of {@code c} when it is one of the anchor objects, else null. */
+    CertFacts facts(X509Certificate c) {
+        return facts.get(c);
+    }
+
     /** Anchors whose subject equals {@code issuer}. */
     List<X509Certificate> withSubject(X500Principal issuer) {
         return bySubject.getOrDefault(issuer, List.of());
     }
 
-    /** Whether {@code der} is exactly one of the anchors. */
-    boolean contains(byte[] der) {
-        return encodings.contains(ByteBuffer.wrap(der));
+    /** Anchors whose subject is {@code child}'s issuer, as the JDK compares names; found by bytes first. */
+    List<X509Certificate> issuersOf(CertFacts child) {
+        if (child.rawIssuer != null) {
+            List<X509Certificate> found = byRawSubject.get(ByteBuffer.wrap(child.rawIssuer));
+            if (found != null) {
+                return found;
+            }
+        }
+        return withSubject(child.issuer);
+    }
+
+    /** Whether {@code c} is exactly one of the anchors (the same encoding). */
+    boolean contains(CertFacts c) {
+        List<X509Certificate> named = null;
+        if (c.rawSubject != null) {
+            named = byRawSubject.get(ByteBuffer.wrap(c.rawSubject));
+        }
+        if (named == null) {
+            named = withSubject(c.subject);
+        }
+        for (X509Certificate a : named) {
+            if (a == c.cert || a.equals(c.cert)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** For reload events: how many anchors and their subjects' common names. */

@@ -51,8 +51,9 @@ import java.util.function.Supplier;
  *
  * <p><b>Limits.</b> At most {@value #DEFAULT_MAX_CHAIN_LENGTH} presented certificates by default, each at
  * most {@value #MAX_CERTIFICATE_BYTES} bytes and together at most {@value #MAX_CHAIN_BYTES} bytes; duplicate
- * certificates are refused. Certificates are re-parsed from their encoding by the JDK, so a foreign
- * {@link X509Certificate} implementation cannot make the verifier see something else than the bytes.
+ * certificates are refused. Certificates of any implementation other than the JDK's own are re-parsed from
+ * their encoding by the JDK, so a foreign {@link X509Certificate} cannot make the verifier see something else
+ * than the bytes.
  *
  * <p><b>Cache.</b> Successful verdicts are cached (Caffeine), keyed by the SHA-256 of the presented chain;
  * an entry lives until the earliest notAfter of the verified chain, the earliest nextUpdate of the CRLs and
@@ -96,7 +97,8 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
         this.crlSets = List.copyOf(crlSets);
         this.files = List.copyOf(files);
         this.verifier = new ChainVerifier(b.requiredUsages,
-                (b.maxIntermediates >= 0 ? b.maxIntermediates : b.maxChainLength - 1) + 2);
+                (b.maxIntermediates >= 0 ? b.maxIntermediates : b.maxChainLength - 1) + 2,
+                b.directPath != null ? b.directPath : DirectPath.permittedByJdk());
         this.clock = b.clock;
         // No HTTP client (and its selector thread) unless OCSP is on.
         this.ocsp = b.ocsp.mode() == OcspSettings.Mode.OFF ? null
@@ -183,10 +185,12 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
                     current.anchors(), now);
             freshUntil = now.plus(cacheTtl);
             validFrom = Instant.MIN;
-            for (X509Certificate c : chain) {
-                freshUntil = min(freshUntil, c.getNotAfter().toInstant().plusMillis(1));
-                Instant nb = c.getNotBefore().toInstant();
-                validFrom = nb.isAfter(validFrom) ? nb : validFrom;
+            if (cache != null) {
+                for (X509Certificate c : chain) {
+                    freshUntil = min(freshUntil, c.getNotAfter().toInstant().plusMillis(1));
+                    Instant nb = c.getNotBefore().toInstant();
+                    validFrom = nb.isAfter(validFrom) ? nb : validFrom;
+                }
             }
             freshUntil = min(freshUntil, crlChecker.check(chain, current.crls(), now));
             if (ocsp != null && chain.size() >= 2) {
@@ -233,8 +237,8 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
         return b == null || a.isBefore(b) ? a : b;
     }
 
-    /** The presented chain's encodings and their cache key. */
-    private record Encoded(List<byte[]> ders, ByteBuffer key) {
+    /** The presented chain, its encodings and their cache key (null without a cache). */
+    private record Encoded(List<X509Certificate> presented, List<byte[]> ders, ByteBuffer key) {
     }
 
     /** The presented chain, re-parsed from its encodings, and its cache key. */
@@ -247,11 +251,14 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
             return Rejected.of(RejectionReason.MALFORMED, "x509: the client presented " + presented.size()
                     + " certificates; at most " + maxChainLength + " are accepted");
         }
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        // The cache key; without a cache there is nothing to digest.
+        MessageDigest digest = null;
+        if (cache != null) {
+            try {
+                digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
         }
         List<byte[]> ders = new ArrayList<>(presented.size());
         long total = 0;
@@ -283,16 +290,28 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
                 }
             }
             ders.add(der);
-            digest.update(ByteBuffer.allocate(4).putInt(der.length).array());
-            digest.update(der);
+            if (digest != null) {
+                digest.update(ByteBuffer.allocate(4).putInt(der.length).array());
+                digest.update(der);
+            }
         }
-        return new Encoded(ders, ByteBuffer.wrap(digest.digest()));
+        return new Encoded(presented, ders, digest == null ? null : ByteBuffer.wrap(digest.digest()));
     }
 
-    /** A {@link Parsed} chain, or a {@link Rejected} naming the certificate the JDK cannot parse. */
+    /**
+     * A {@link Parsed} chain, or a {@link Rejected} naming the certificate the JDK cannot parse. Certificates
+     * that are the JDK's own implementation (what a JDK TLS stack hands over) are its parse of the very
+     * encoding digested above and are used as they are; any other implementation is re-parsed from its
+     * encoding.
+     */
     private static Object parse(Encoded in) {
         List<X509Certificate> certs = new ArrayList<>(in.ders().size());
         for (int i = 0; i < in.ders().size(); i++) {
+            X509Certificate presented = in.presented().get(i);
+            if (isJdkCertificate(presented)) {
+                certs.add(presented);
+                continue;
+            }
             try {
                 certs.add(Certificates.parseDer(in.ders().get(i)));
             } catch (CertificateException e) {
@@ -301,6 +320,12 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
             }
         }
         return new Parsed(List.copyOf(certs), in.key());
+    }
+
+    /** Whether {@code c} is the JDK's own X.509 implementation, defined by the boot class loader. */
+    static boolean isJdkCertificate(X509Certificate c) {
+        Class<?> type = c.getClass();
+        return type.getClassLoader() == null && type.getName().equals("sun.security.x509.X509CertImpl");
     }
 
     private static String truncate(String s) {
@@ -340,7 +365,7 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
     private State currentState() {
         State last = state;
         TrustAnchors a = anchors.get();
-        List<CrlSet> sets = new ArrayList<>(crlSets.size());
+        List<CrlSet> sets = crlSets.isEmpty() ? List.of() : new ArrayList<>(crlSets.size());
         for (Supplier<CrlSet> s : crlSets) {
             sets.add(s.get());
         }
@@ -375,6 +400,11 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
             changed |= f.reloadIfChanged();
         }
         return changed;
+    }
+
+    /** How many candidate paths were accepted without the JDK's PKIX validator (tests). */
+    long directlyAcceptedPaths() {
+        return verifier.directlyAccepted();
     }
 
     /** How many verified chains are cached now (for tests and metrics). */
@@ -426,8 +456,15 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
         private Duration cacheTtl = DEFAULT_CACHE_TTL;
         private int maxChainLength = DEFAULT_MAX_CHAIN_LENGTH;
         private int maxIntermediates = -1;
+        private Boolean directPath;
 
         private Builder() {
+        }
+
+        /** Whether {@link DirectPath} may accept paths without PKIX; default: unless the JDK's constraints forbid. */
+        Builder directPath(boolean on) {
+            this.directPath = on;
+            return this;
         }
 
         /** The most intermediates in a verified path; default one less than {@link #maxChainLength}. */

@@ -70,14 +70,7 @@ class LimboTest {
 
     @Test
     void limboClientAndPathValidationCases() throws Exception {
-        Path file = Fixtures.corpora().resolve("x509-limbo/limbo-regenerated-8a2e6f4-no-bettertls.json");
-        assertTrue(Files.isRegularFile(file), "missing " + file);
-        String json = Files.readString(file);
-        LoadSettings settings = LoadSettings.builder().setCodePointLimit(json.length() + 1).build();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> root = (Map<String, Object>) new Load(settings).loadFromString(json);
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> cases = (List<Map<String, Object>>) root.get("testcases");
+        List<Map<String, Object>> cases = cases();
 
         Map<String, List<String>> skipped = new TreeMap<>();
         List<Verdict> agree = new ArrayList<>();
@@ -124,6 +117,19 @@ class LimboTest {
         assertEquals(List.of(), fixed, "known divergences that now agree: remove them from KNOWN_DIVERGENCES");
     }
 
+    /** Every test case of the corpus file. */
+    static List<Map<String, Object>> cases() throws java.io.IOException {
+        Path file = Fixtures.corpora().resolve("x509-limbo/limbo-regenerated-8a2e6f4-no-bettertls.json");
+        assertTrue(Files.isRegularFile(file), "missing " + file);
+        String json = Files.readString(file);
+        LoadSettings settings = LoadSettings.builder().setCodePointLimit(json.length() + 1).build();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> root = (Map<String, Object>) new Load(settings).loadFromString(json);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> cases = (List<Map<String, Object>>) root.get("testcases");
+        return cases;
+    }
+
     /** Why a case does not apply to client-certificate path validation, or null when it does. */
     static String skipReason(Map<String, Object> c) {
         String id = (String) c.get("id");
@@ -144,6 +150,14 @@ class LimboTest {
     }
 
     static Verdict run(Map<String, Object> c) {
+        return run(c, null);
+    }
+
+    /**
+     * Runs one case; {@code directPath} null: the authenticator's default, else forces {@link DirectPath} on
+     * or off. The verdict's detail is the result's text followed by {@code DIRECT=<paths accepted directly>}.
+     */
+    static Verdict run(Map<String, Object> c, Boolean directPath) {
         String id = (String) c.get("id");
         String kind = (String) c.get("validation_kind");
         String expected = (String) c.get("expected_result");
@@ -179,14 +193,17 @@ class LimboTest {
             if (depth instanceof Integer d) {
                 b.maxIntermediates(d);
             }
+            if (directPath != null) {
+                b.directPath(directPath);
+            }
             AuthenticationResult r;
-            long start = System.nanoTime();
+            long direct;
             try (X509Authenticator a = b.build()) {
                 r = a.authenticate(AuthenticationRequest.builder().peerCertificates(presented).build());
+                direct = a.directlyAcceptedPaths();
             }
-            long ms = (System.nanoTime() - start) / 1_000_000;
             String actual = r instanceof Authenticated ? "SUCCESS" : "FAILURE";
-            return new Verdict(id, kind, expected, actual, r + " (" + ms + " ms)");
+            return new Verdict(id, kind, expected, actual, r + " DIRECT=" + direct);
         } catch (IllegalArgumentException e) {
             // A CRL or anchor the library refuses to load: the verifier fails closed.
             return new Verdict(id, kind, expected, "FAILURE", "refused at build: " + e.getMessage());
