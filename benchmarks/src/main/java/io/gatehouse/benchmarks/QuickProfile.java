@@ -58,7 +58,8 @@ public final class QuickProfile {
 
     /** Run again on two threads: no shared lock may sit on these paths (target: two threads >= 1.8x one). */
     private static final String SCALING = "io\\.gatehouse\\.benchmarks\\.(TokenCacheBenchmark\\.chainCacheHit"
-            + "|JwtBenchmark\\.gatehouseOidcRs256|JwtBenchmark\\.gatehouseOidcEs256)$";
+            + "|JwtBenchmark\\.gatehouseOidcRs256|JwtBenchmark\\.gatehouseOidcEs256"
+            + "|X509Benchmark\\.uncached|X509Benchmark\\.cached)$";
 
     private QuickProfile() {
     }

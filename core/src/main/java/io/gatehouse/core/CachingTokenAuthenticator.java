@@ -32,13 +32,17 @@ final class CachingTokenAuthenticator implements TokenAuthenticator {
 
     private static final Logger LOG = LoggerFactory.getLogger(CachingTokenAuthenticator.class);
     private static final String CRASH_MESSAGE = "authentication failed unexpectedly";
+    /** One hit in this many (on average; a power of two) is recorded in the eviction policy. */
+    static final int RECORDED_HIT_INTERVAL = 16;
 
     private final TokenAuthenticator delegate;
     private final TokenCachePolicy policy;
     private final Clock clock;
     private final AuthenticationListener listener;
-    private final ThreadLocal<Mac> macs;
+    private final ThreadLocal<Scratch> scratch;
     private final AsyncCache<Key, AuthenticationResult> cache;
+    /** Reads a finished verdict without recording the read in Caffeine's eviction policy. */
+    private final com.github.benmanes.caffeine.cache.Policy<Key, AuthenticationResult> quiet;
 
     CachingTokenAuthenticator(TokenAuthenticator delegate, TokenCachePolicy policy, Clock clock,
                               AuthenticationListener listener) {
@@ -49,7 +53,7 @@ final class CachingTokenAuthenticator implements TokenAuthenticator {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         SecretKeySpec key = new SecretKeySpec(secret, "HmacSHA256");
-        this.macs = ThreadLocal.withInitial(() -> newMac(key));
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(newMac(key)));
         this.cache = Caffeine.newBuilder()
                 .maximumSize(policy.maximumSize())
                 // The system clock's nanoTime ticker costs nothing per read; an injected clock (tests) drives
@@ -59,18 +63,35 @@ final class CachingTokenAuthenticator implements TokenAuthenticator {
                 // Maintenance stays on Caffeine's default executor: run on the calling thread, it serialised
                 // concurrent hits on the eviction lock (two threads measured no faster than one).
                 .buildAsync();
+        this.quiet = cache.synchronous().policy();
     }
 
     @Override
     public AuthenticationResult authenticate(String token, List<String> audiences) {
-        Key key = key(token, audiences);
-        CompletableFuture<AuthenticationResult> existing = cache.getIfPresent(key);
+        // A hit is looked up with this thread's reusable probe key; only a miss allocates a key to keep.
+        Scratch s = scratch.get();
+        Key probe = s.digest(token, audiences);
+        if ((java.util.concurrent.ThreadLocalRandom.current().nextInt() & (RECORDED_HIT_INTERVAL - 1)) != 0) {
+            // Most hits skip Caffeine's read buffer: recording every read of a hot entry only feeds the
+            // frequency sketch counts it already saturates (they stop at 15), and the buffer's maintenance
+            // runs on another thread, taking the CPU concurrent requests need. The sample is random, not
+            // every n-th call, so that no request pattern can keep a token's hits from being recorded.
+            AuthenticationResult ready = quiet.getIfPresentQuietly(probe);
+            if (ready != null) {
+                if (listener != AuthenticationListener.NONE) {
+                    listener.cacheHit(probe.fingerprint());
+                }
+                return ready;
+            }
+        }
+        CompletableFuture<AuthenticationResult> existing = cache.getIfPresent(probe);
         if (existing != null) {
             if (listener != AuthenticationListener.NONE) {
-                listener.cacheHit(key.fingerprint());
+                listener.cacheHit(probe.fingerprint());
             }
             return join(existing);
         }
+        Key key = probe.copy();
         CompletableFuture<AuthenticationResult> mine = new CompletableFuture<>();
         existing = cache.asMap().putIfAbsent(key, mine);
         if (existing != null) {
@@ -148,23 +169,66 @@ final class CachingTokenAuthenticator implements TokenAuthenticator {
         }
     }
 
-    /** Kubernetes' key layout: u32be(len(token)) ‖ token ‖ u32be(len(auds)) ‖ (u32be(len(aud)) ‖ aud)*. */
-    private Key key(String token, List<String> audiences) {
-        Mac mac = macs.get();
-        byte[] len = new byte[4];
-        updateWithLength(mac, len, token.getBytes(StandardCharsets.UTF_8));
-        putU32(len, audiences.size());
-        mac.update(len);
-        for (String aud : audiences) {
-            updateWithLength(mac, len, aud.getBytes(StandardCharsets.UTF_8));
-        }
-        return new Key(mac.doFinal());
-    }
+    /**
+     * One thread's HMAC and buffers. Kubernetes' key layout is hashed:
+     * u32be(len(token)) ‖ token ‖ u32be(len(auds)) ‖ (u32be(len(aud)) ‖ aud)*, with the UTF-8 of an ASCII
+     * token written into a reused buffer instead of a fresh array.
+     */
+    private static final class Scratch {
+        private final Mac mac;
+        private final byte[] len = new byte[4];
+        private byte[] ascii = new byte[256];
+        private final Key probe = new Key(new byte[32]);
 
-    private static void updateWithLength(Mac mac, byte[] len, byte[] bytes) {
-        putU32(len, bytes.length);
-        mac.update(len);
-        mac.update(bytes);
+        Scratch(Mac mac) {
+            this.mac = mac;
+        }
+
+        /** The probe key, set to the HMAC of {@code token} and {@code audiences}. */
+        Key digest(String token, List<String> audiences) {
+            update(token);
+            putU32(len, audiences.size());
+            mac.update(len);
+            for (String aud : audiences) {
+                update(aud);
+            }
+            try {
+                mac.doFinal(probe.digest, 0);
+            } catch (javax.crypto.ShortBufferException e) {
+                throw new IllegalStateException("HMAC-SHA256 is 32 bytes", e);
+            }
+            probe.rehash();
+            return probe;
+        }
+
+        /** u32be(len(UTF-8 of s)) ‖ UTF-8 of s. */
+        private void update(String s) {
+            int n = s.length();
+            if (n > ascii.length && n <= 64 * 1024) {
+                ascii = new byte[Math.max(n, ascii.length * 2)];
+            }
+            if (n <= ascii.length) {
+                byte[] out = ascii;
+                int i = 0;
+                for (; i < n; i++) {
+                    char c = s.charAt(i);
+                    if (c >= 0x80) {
+                        break;
+                    }
+                    out[i] = (byte) c;
+                }
+                if (i == n) {
+                    putU32(len, n);
+                    mac.update(len);
+                    mac.update(out, 0, n);
+                    return;
+                }
+            }
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            putU32(len, utf8.length);
+            mac.update(len);
+            mac.update(utf8);
+        }
     }
 
     private static void putU32(byte[] b, int v) {
@@ -210,14 +274,31 @@ final class CachingTokenAuthenticator implements TokenAuthenticator {
         }
     }
 
-    /** A 32-byte HMAC digest as a map key. */
+    /**
+     * A 32-byte HMAC digest as a map key. The keys in the cache are never modified; each thread's probe key
+     * is refilled for every lookup and never inserted.
+     */
     private static final class Key {
         private final byte[] digest;
-        private final int hash;
+        private int hash;
 
         Key(byte[] digest) {
             this.digest = digest;
-            this.hash = Arrays.hashCode(digest);
+            this.hash = hash(digest);
+        }
+
+        void rehash() {
+            hash = hash(digest);
+        }
+
+        /** The first four bytes of the HMAC: uniformly distributed, as good a hash as any of the whole. */
+        private static int hash(byte[] d) {
+            return (d[0] & 0xff) << 24 | (d[1] & 0xff) << 16 | (d[2] & 0xff) << 8 | (d[3] & 0xff);
+        }
+
+        /** A key of its own with this digest, to be kept in the cache. */
+        Key copy() {
+            return new Key(digest.clone());
         }
 
         String fingerprint() {

@@ -205,6 +205,43 @@ class CachingTokenAuthenticatorTest {
     }
 
     @Test
+    void aHotTokenKeepsItsPlaceAgainstAStreamOfOneShotTokens() {
+        // Only one hit in RECORDED_HIT_INTERVAL reaches Caffeine's frequency sketch; a token in steady use
+        // must still win admission against tokens seen once, so that a flood of fresh valid tokens (many
+        // clients, or one client minting many) does not push it out and send it back to verification.
+        AtomicInteger hotCalls = new AtomicInteger();
+        CachingTokenAuthenticator c = new CachingTokenAuthenticator((t, a) -> {
+            if (t.equals("hot")) {
+                hotCalls.incrementAndGet();
+            }
+            return Authenticated.of(UserInfo.of(t, ""), null);
+        }, new TokenCachePolicy(Duration.ofHours(1), Duration.ZERO, 100), clock, AuthenticationListener.NONE);
+        for (int i = 0; i < 20_000; i++) {
+            assertEquals("hot", ((Authenticated) c.authenticate("hot", List.of())).user().name());
+            assertEquals("once-" + i, ((Authenticated) c.authenticate("once-" + i, List.of())).user().name());
+            if (i % 500 == 0) {
+                c.size(); // let Caffeine's maintenance run, as it does between requests in a server
+            }
+        }
+        assertTrue(c.size() <= 100, "size " + c.size());
+        assertTrue(hotCalls.get() <= 3, "the hot token was verified " + hotCalls.get() + " times");
+    }
+
+    @Test
+    void everyHitAnswersTheCachedVerdictWhetherRecordedOrNot() {
+        CachingTokenAuthenticator c = cache(alice(null), Duration.ofSeconds(10), Duration.ZERO);
+        for (int i = 0; i < 4 * CachingTokenAuthenticator.RECORDED_HIT_INTERVAL; i++) {
+            assertEquals("alice", ((Authenticated) c.authenticate("good", List.of())).user().name());
+            assertInstanceOf(Rejected.class, c.authenticate("bad", List.of()));
+        }
+        assertEquals(1 + 4 * CachingTokenAuthenticator.RECORDED_HIT_INTERVAL, calls.get(),
+                "one verification of the good token, every bad one verified");
+        clock.advance(Duration.ofSeconds(11));
+        c.authenticate("good", List.of());
+        assertEquals(2 + 4 * CachingTokenAuthenticator.RECORDED_HIT_INTERVAL, calls.get(), "expired on every path");
+    }
+
+    @Test
     void eventsCarryAFingerprintNotTheToken() {
         CachingTokenAuthenticator c = cache(alice(null), Duration.ofSeconds(10), Duration.ZERO);
         c.authenticate("good", List.of());

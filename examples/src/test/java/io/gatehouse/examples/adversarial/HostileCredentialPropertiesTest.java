@@ -175,7 +175,11 @@ class HostileCredentialPropertiesTest {
             }
             // The yardstick is the typical request of the whole chain, or of this kind when that costs more (path
             // validation of a certificate chain costs far more than a table lookup, for every input of the kind).
-            long median = Math.max(1, Math.max(overall, median(ofKind.stream().map(Sample::nanos).toList())));
+            // For certificates it is at least one signature check: the typical request re-presents a certificate
+            // the JDK has already verified (its per-object memo skips the signature), while a forged chain that
+            // offers two same-named issuers costs real checks on every call, within Go's budget of 100.
+            long typical = Math.max(1, Math.max(overall, median(ofKind.stream().map(Sample::nanos).toList())));
+            long median = kind == World.Kind.X509 ? Math.max(typical, oneSignatureCheck()) : typical;
             for (Sample x : ofKind) {
                 if (x.nanos() > 100 * median) {
                     // A pause of the machine (GC, the other tenant) or a rare path still running interpreted is not
@@ -193,6 +197,25 @@ class HostileCredentialPropertiesTest {
             }
         }
         assertTrue(samples.size() > 20, "enough samples");
+    }
+
+    /** The fastest of twenty uncached signature checks of the world's CA certificate with its own key. */
+    private long oneSignatureCheck() {
+        java.security.cert.X509Certificate ca = world.attackerCa.certificate();
+        long best = Long.MAX_VALUE;
+        try {
+            for (int i = 0; i < 20; i++) {
+                long start = System.nanoTime();
+                java.security.Signature s = java.security.Signature.getInstance(ca.getSigAlgName());
+                s.initVerify(ca.getPublicKey());
+                s.update(ca.getTBSCertificate());
+                assertTrue(s.verify(ca.getSignature()));
+                best = Math.min(best, System.nanoTime() - start);
+            }
+        } catch (java.security.GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
+        return best;
     }
 
     private static long median(List<Long> values) {
