@@ -139,19 +139,17 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
             // Kubernetes: a token go-jose cannot parse is not this authenticator's to judge.
             return Abstained.instance();
         }
-        VerifiedJwt verified;
-        try {
-            verified = verifier.verify(jws);
-        } catch (JwtException e) {
-            return rejection(e);
-        }
+        // Kubernetes' order: the signature, then the audiences, then the times (its validator).
+        VerifiedJwt signed;
         List<String> tokenAudiences;
+        String subject;
         try {
-            tokenAudiences = verified.claims().audiences();
+            signed = verifier.verifySignature(jws);
+            tokenAudiences = jws.claims().audiences();
+            subject = jws.claims().stringOrNull("sub");
         } catch (JwtException e) {
             return rejection(e);
         }
-        String subject = verified.claims().stringOrNull("sub");
         if (tokenAudiences.isEmpty()) {
             // A legacy token: Kubernetes audits it and grants it the implicit audiences.
             events.warn("authentication.k8s.io/legacy-token: " + (subject == null ? "" : subject));
@@ -162,6 +160,12 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
         if (granted.isEmpty() && !apiAudiences.isEmpty()) {
             return Rejected.of(RejectionReason.WRONG_AUDIENCE, "token audiences " + GoText.quoteList(tokenAudiences)
                     + " is invalid for the target audiences " + GoText.quoteList(wanted));
+        }
+        VerifiedJwt verified;
+        try {
+            verified = verifier.verifyClaims(signed);
+        } catch (JwtException e) {
+            return rejection(e);
         }
         Instant now = clock.instant();
         List<String> warnings = new ArrayList<>(0);

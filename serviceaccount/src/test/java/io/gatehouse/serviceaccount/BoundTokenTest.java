@@ -72,6 +72,18 @@ class BoundTokenTest {
         assertEquals("token audiences [\"other\" \"x\"] is invalid for the target audiences [\"api\" \"vault\"]", rej.message());
     }
 
+    @Test
+    void anExpiredTokenForAnotherAudienceIsRefusedForItsAudienceFirst() {
+        // jwt.go intersects the audiences before its validator looks at the times.
+        String t = token(claims(List.of("other"), null, null, null, null));
+        clock.set(Instant.ofEpochSecond(NOW + 7200));
+        Rejected rej = assertInstanceOf(Rejected.class, authenticator().authenticate(t, List.of()));
+        assertEquals(RejectionReason.WRONG_AUDIENCE, rej.reason());
+        assertEquals("token audiences [\"other\"] is invalid for the target audiences [\"api\" \"vault\"]", rej.message());
+        Rejected expired = assertInstanceOf(Rejected.class, authenticator().authenticate(t, List.of("other")));
+        assertEquals("service account token has expired", expired.message(), "the same token for its own audience");
+    }
+
     @ParameterizedTest(name = "{0}s after exp")
     @CsvSource({"0, true", "60, true", "61, false", "3600, false"})
     void expiryHasSixtySecondsLeeway(long afterExp, boolean accepted) {

@@ -107,7 +107,7 @@ public final class StaticTokenAuthenticator implements TokenAuthenticator, AutoC
             if (token.isEmpty()) {
                 throw new IllegalArgumentException("a token must not be empty");
             }
-            tokens.put(TokenTable.digest(token), user);
+            tokens.put(TokenTable.digest(token), token.length(), user);
             hasTokens = true;
             return this;
         }

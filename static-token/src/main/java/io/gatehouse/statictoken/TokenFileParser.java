@@ -57,7 +57,7 @@ final class TokenFileParser {
                 byte[] digest = digestOf(token, source, recordNumber[0]);
                 List<String> groups = f.size() >= 4 ? Arrays.asList(f.get(3).split(",", -1)) : List.of();
                 UserInfo user = new UserInfo(f.get(1), f.get(2), groups, Map.of());
-                if (table.put(digest, user)) {
+                if (table.put(digest, token.startsWith(HASH_PREFIX) ? -1 : token.length(), user)) {
                     warn(listener, source, "duplicate token has been found in token file '" + source
                             + "', record number '" + recordNumber[0] + "'");
                 }

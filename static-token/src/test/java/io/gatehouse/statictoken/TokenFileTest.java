@@ -150,6 +150,25 @@ class TokenFileTest {
     }
 
     @Test
+    void tokensLongerThanAnyInTheTableAreMissesAndHashedEntriesOfAnyLengthStillMatch() throws IOException {
+        // A plain table knows its longest token and does not hash longer ones; a digest-only entry could be
+        // for a token of any length, so a table holding one hashes every token.
+        String jwtLike = "eyJ" + "a".repeat(900);
+        LogCapture.secret(jwtLike);
+        try (StaticTokenAuthenticator tokens = load("short-token,alice,1\n", new RecordingListener())) {
+            assertInstanceOf(Abstained.class, tokens.authenticate(jwtLike, List.of()));
+            assertInstanceOf(Abstained.class, tokens.authenticate("short-tokeN", List.of()));
+            assertEquals("alice", ((Authenticated) tokens.authenticate("short-token", List.of())).user().name());
+        }
+        String hash = java.util.HexFormat.of().formatHex(TokenTable.digest(jwtLike));
+        try (StaticTokenAuthenticator tokens = load("short-token,alice,1\nsha256:" + hash + ",bob,2\n",
+                new RecordingListener())) {
+            assertEquals("bob", ((Authenticated) tokens.authenticate(jwtLike, List.of())).user().name());
+            assertInstanceOf(Abstained.class, tokens.authenticate(jwtLike + "a", List.of()));
+        }
+    }
+
+    @Test
     void hashedTokenMustBeSixtyFourHexDigits() {
         ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> load("sha256:abc,alice,42\n", new RecordingListener()));

@@ -45,11 +45,15 @@ final class CertFacts {
     private byte[] subjectKeyId;
     final byte[] authorityKeyId;
     private final boolean hasSubjectKeyId;
-    final boolean selfIssued;
+    /**
+     * Whether subject and issuer are the same name, as the JDK compares them; read on first use (a leaf's is
+     * never needed, and comparing two names of the same shape canonicalises both), at once for anchors.
+     */
+    private Boolean selfIssued;
     /** For trust anchors, whether the certificate is self-signed, read once; else null (computed on demand). */
     private final Boolean selfSigned;
 
-    private CertFacts(X509Certificate c, boolean anchor) {
+    private CertFacts(X509Certificate c, byte[] der, boolean anchor) {
         this.cert = c;
         this.subject = c.getSubjectX500Principal();
         this.issuer = c.getIssuerX500Principal();
@@ -89,28 +93,47 @@ final class CertFacts {
         if (anchor) {
             subjectKeyId();
         }
-        this.authorityKeyId = contains(critical, nonCritical, "2.5.29.35") ? Certificates.authorityKeyId(c)
-                : new byte[0];
-        RawNames raw = rawNames(c);
+        byte[] akid = null;
+        if (!contains(critical, nonCritical, "2.5.29.35")) {
+            akid = new byte[0];
+        } else if (der != null) {
+            akid = RawNames.authorityKeyId(der);
+        }
+        this.authorityKeyId = akid != null ? akid : Certificates.authorityKeyId(c);
+        RawNames raw = der != null ? RawNames.of(der) : rawNames(c);
         this.rawSubject = raw == null ? null : raw.subject;
         this.rawIssuer = raw == null ? null : raw.issuer;
-        this.selfIssued = RawNames.sameName(rawSubject, subject, rawIssuer, issuer);
-        this.selfSigned = anchor ? Boolean.valueOf(selfIssued && Certificates.verifies(c, publicKey)) : null;
+        this.selfSigned = anchor ? Boolean.valueOf(selfIssued() && Certificates.verifies(c, publicKey)) : null;
     }
 
     /** The facts of a presented certificate. */
     static CertFacts of(X509Certificate c) {
-        return new CertFacts(c, false);
+        return new CertFacts(c, null, false);
+    }
+
+    /** The facts of a presented certificate whose encoding {@code der} the caller already holds. */
+    static CertFacts of(X509Certificate c, byte[] der) {
+        return new CertFacts(c, der, false);
     }
 
     /** The facts of a trust anchor, its self-signature included. */
     static CertFacts ofAnchor(X509Certificate c) {
-        return new CertFacts(c, true);
+        return new CertFacts(c, null, true);
     }
 
     /** Whether the certificate names itself as issuer and its signature verifies with its own key. */
     boolean selfSigned() {
-        return selfSigned != null ? selfSigned : selfIssued && Certificates.verifies(cert, publicKey);
+        return selfSigned != null ? selfSigned : selfIssued() && Certificates.verifies(cert, publicKey);
+    }
+
+    /** Whether subject and issuer are the same name, as the JDK compares them. */
+    boolean selfIssued() {
+        Boolean self = selfIssued;
+        if (self == null) {
+            self = RawNames.sameName(rawSubject, subject, rawIssuer, issuer);
+            selfIssued = self;
+        }
+        return self;
     }
 
     private static RawNames rawNames(X509Certificate c) {

@@ -84,13 +84,17 @@ final class Certificates {
         return c;
     }
 
-    /** SHA-256 of {@code data}. */
-    static byte[] sha256(byte[] data) {
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }
+    });
+
+    /** SHA-256 of {@code data} (a digest per thread: looking one up costs more than hashing a certificate). */
+    static byte[] sha256(byte[] data) {
+        return SHA256.get().digest(data);
     }
 
     /** Kubernetes' credential id of a leaf: {@code X509SHA256=<hex of SHA-256 over the DER>}. */

@@ -98,7 +98,32 @@ final class ChainVerifier {
      */
     List<X509Certificate> verify(X509Certificate leaf, List<X509Certificate> pool, TrustAnchors anchors, Instant now)
             throws VerifyException {
+        return verify(leaf, pool, anchors, now, null).chain();
+    }
+
+    /**
+     * A verified chain and the window in which all of its certificates are valid.
+     *
+     * @param chain     leaf first, ending with the trust anchor
+     * @param notBefore the latest notBefore of the chain, epoch milliseconds
+     * @param notAfter  the earliest notAfter of the chain, epoch milliseconds
+     */
+    record Verified(List<X509Certificate> chain, long notBefore, long notAfter) {
+    }
+
+    /**
+     * {@link #verify(X509Certificate, List, TrustAnchors, Instant)} with the encodings of the leaf and the pool
+     * (in that order) that the caller already holds, or null.
+     */
+    Verified verify(X509Certificate leaf, List<X509Certificate> pool, TrustAnchors anchors, Instant now,
+                    List<byte[]> encodings) throws VerifyException {
         Search search = new Search(anchors, pool, now);
+        if (encodings != null) {
+            search.known(leaf, encodings.get(0));
+            for (int i = 0; i < pool.size(); i++) {
+                search.known(pool.get(i), encodings.get(i + 1));
+            }
+        }
         CertFacts leafFacts = search.facts(leaf);
         // Go's isValid(leaf): unhandled critical extensions, then the validity period.
         if (leafFacts.unhandledCriticalExtension) {
@@ -129,7 +154,14 @@ final class ChainVerifier {
                 usageFailed = true;
                 continue;
             }
-            return chain;
+            long notBefore = Long.MIN_VALUE;
+            long notAfter = Long.MAX_VALUE;
+            for (X509Certificate c : chain) {
+                CertFacts f = search.facts(c);
+                notBefore = Math.max(notBefore, f.notBefore);
+                notAfter = Math.min(notAfter, f.notAfter);
+            }
+            return new Verified(chain, notBefore, notAfter);
         }
         if (usageFailed || search.emptyEku) {
             throw new VerifyException(RejectionReason.INVALID_CREDENTIAL,
@@ -326,6 +358,13 @@ final class ChainVerifier {
             this.now = now;
         }
 
+        /** Reads the facts of a presented certificate from the encoding the caller holds. */
+        void known(X509Certificate c, byte[] der) {
+            if (anchors.facts(c) == null) {
+                facts.put(c, CertFacts.of(c, der));
+            }
+        }
+
         CertFacts facts(X509Certificate c) {
             CertFacts f = anchors.facts(c);
             if (f != null) {
@@ -464,7 +503,7 @@ final class ChainVerifier {
     private static int intermediates(List<X509Certificate> chain, Search search) {
         int n = 0;
         for (int i = 1; i < chain.size(); i++) {
-            if (!search.facts(chain.get(i)).selfIssued) {
+            if (!search.facts(chain.get(i)).selfIssued()) {
                 n++;
             }
         }

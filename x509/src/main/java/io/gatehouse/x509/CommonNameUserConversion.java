@@ -54,13 +54,25 @@ public final class CommonNameUserConversion implements UserConversion {
 
     @Override
     public AuthenticationResult user(List<X509Certificate> chain) {
-        X509Certificate leaf = chain.get(0);
         byte[] der;
         try {
-            der = leaf.getEncoded();
+            der = chain.get(0).getEncoded();
         } catch (CertificateException e) {
             return Rejected.of(RejectionReason.MALFORMED, "x509: certificate cannot be encoded");
         }
+        long expires = Long.MAX_VALUE;
+        for (X509Certificate c : chain) {
+            expires = Math.min(expires, c.getNotAfter().getTime());
+        }
+        return user(chain, der, expires);
+    }
+
+    /**
+     * {@link #user(List)} with the leaf's encoding and the chain's earliest notAfter (epoch milliseconds), which
+     * the authenticator already holds.
+     */
+    AuthenticationResult user(List<X509Certificate> chain, byte[] der, long expires) {
+        X509Certificate leaf = chain.get(0);
         SubjectNames names;
         try {
             // The subject's bytes from the certificate's own encoding; the principal's would be re-encoded.
@@ -83,10 +95,6 @@ public final class CommonNameUserConversion implements UserConversion {
         String credentialId = Certificates.credentialId(der);
         UserInfo user = new UserInfo(names.commonName(), uid, names.organizations(),
                 Map.of(KubernetesNames.CREDENTIAL_ID_KEY, List.of(credentialId)));
-        long expires = Long.MAX_VALUE;
-        for (X509Certificate c : chain) {
-            expires = Math.min(expires, c.getNotAfter().getTime());
-        }
         return Authenticated.of(user, Instant.ofEpochMilli(expires));
     }
 

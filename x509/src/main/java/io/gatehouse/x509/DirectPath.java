@@ -186,7 +186,7 @@ final class DirectPath {
             if (keyUsage != null && (keyUsage.length <= 5 || !keyUsage[5])) {
                 return false;
             }
-            if (!c.selfIssued) {
+            if (!c.selfIssued()) {
                 if (maxPathLength <= 0) {
                     return false;
                 }

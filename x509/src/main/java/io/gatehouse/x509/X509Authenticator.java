@@ -176,22 +176,17 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
         }
         Parsed chainIn = (Parsed) parsed;
         X509Certificate leaf = chainIn.certificates().get(0);
+        ChainVerifier.Verified verified;
         List<X509Certificate> chain;
         Instant freshUntil;
         Instant validFrom;
         boolean cacheable = true;
         try {
-            chain = verifier.verify(leaf, chainIn.certificates().subList(1, chainIn.certificates().size()),
-                    current.anchors(), now);
-            freshUntil = now.plus(cacheTtl);
-            validFrom = Instant.MIN;
-            if (cache != null) {
-                for (X509Certificate c : chain) {
-                    freshUntil = min(freshUntil, c.getNotAfter().toInstant().plusMillis(1));
-                    Instant nb = c.getNotBefore().toInstant();
-                    validFrom = nb.isAfter(validFrom) ? nb : validFrom;
-                }
-            }
+            verified = verifier.verify(leaf, chainIn.certificates().subList(1, chainIn.certificates().size()),
+                    current.anchors(), now, in.ders());
+            chain = verified.chain();
+            freshUntil = min(now.plus(cacheTtl), Instant.ofEpochMilli(verified.notAfter()).plusMillis(1));
+            validFrom = Instant.ofEpochMilli(verified.notBefore());
             freshUntil = min(freshUntil, crlChecker.check(chain, current.crls(), now));
             if (ocsp != null && chain.size() >= 2) {
                 OcspChecker.Outcome o = ocsp.check(leaf, chain.get(1), now);
@@ -219,7 +214,9 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
         }
         AuthenticationResult result;
         try {
-            result = conversion.user(List.copyOf(chain));
+            result = conversion instanceof CommonNameUserConversion common
+                    ? common.user(List.copyOf(chain), in.ders().get(0), verified.notAfter())
+                    : conversion.user(List.copyOf(chain));
         } catch (RuntimeException e) {
             return Rejected.of(RejectionReason.INTERNAL_ERROR, "x509: the user conversion failed: "
                     + e.getClass().getSimpleName());

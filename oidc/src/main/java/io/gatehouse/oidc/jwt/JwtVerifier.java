@@ -52,7 +52,18 @@ public final class JwtVerifier {
      * @throws JwtException saying what failed; never for a valid token
      */
     public VerifiedJwt verify(CompactJws jws) throws JwtException {
-        VerifiedJwt signed = verifySignature(jws);
+        return verifyClaims(verifySignature(jws));
+    }
+
+    /**
+     * The claim checks of {@link #verify} (the configured audiences, then exp, nbf and iat with their leeways)
+     * for a token whose signature {@link #verifySignature} has verified, for callers whose own checks come in
+     * between (Kubernetes' service account authenticator judges audiences before times).
+     *
+     * @throws JwtException saying which claim failed
+     */
+    public VerifiedJwt verifyClaims(VerifiedJwt signed) throws JwtException {
+        CompactJws jws = signed.jws();
         JwtClaims claims = jws.claims();
         Instant now = clock.instant();
         if (!audiences.isEmpty()) {
