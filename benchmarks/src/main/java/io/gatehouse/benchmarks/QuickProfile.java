@@ -21,7 +21,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.gatehouse.benchmarks.QuickProfile
  * [--long] [--no-scaling] [--jvm=/path/to/java] [regex]}. The quick profile (1 fork, 3x1 s warm-up,
- * 5x1 s measurement, {@code -prof gc}, then three paths again on two threads) takes about 6 minutes on
+ * 5x1 s measurement, {@code -prof gc}, then five paths again on two threads) takes about 8 minutes on
  * 2 cores; {@code --long} (3 forks, 5x2 s, 10x2 s) is for publishing. Two-thread figures mean little on a
  * machine whose two cores are shared.
  */
