@@ -180,20 +180,6 @@ final class Certificates {
         return sb.toString();
     }
 
-    /** Critical extensions that Go would call unhandled. */
-    static boolean hasUnhandledCriticalExtension(X509Certificate c) {
-        Set<String> critical = c.getCriticalExtensionOIDs();
-        if (critical == null) {
-            return false;
-        }
-        for (String oid : critical) {
-            if (!HANDLED_EXTENSIONS.contains(oid)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Go's validity check, or null when {@code c} is valid at {@code now}; both bounds are inclusive. */
     static String validityError(X509Certificate c, Instant now) {
         Instant notBefore = c.getNotBefore().toInstant();
@@ -212,14 +198,6 @@ final class Certificates {
     /** Go's {@code time.RFC3339} in UTC: whole seconds, {@code Z}. */
     static String rfc3339(Instant t) {
         return RFC3339.format(t.truncatedTo(ChronoUnit.SECONDS));
-    }
-
-    /** Whether {@code c} names itself as issuer and its signature verifies with its own key. */
-    static boolean isSelfSigned(X509Certificate c) {
-        if (!c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
-            return false;
-        }
-        return verifies(c, c.getPublicKey());
     }
 
     /** Whether {@code c}'s signature verifies with {@code key}; never throws. */

@@ -52,7 +52,7 @@ import java.util.Set;
  * <p>Error messages are Go's {@code crypto/x509} texts, for example {@code x509: certificate signed by
  * unknown authority}, so that operators see what Kubernetes prints.
  *
- * <p>Thread-safe and stateless.
+ * <p>Thread-safe; its only state is a count of directly accepted paths, for tests.
  */
 final class ChainVerifier {
 
