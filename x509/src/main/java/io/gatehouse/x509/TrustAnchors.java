@@ -31,6 +31,8 @@ final class TrustAnchors {
     private final Map<X500Principal, List<X509Certificate>> bySubject;
     /** Anchors by the bytes of their subject: each entry is the whole group {@link #bySubject} holds. */
     private final Map<ByteBuffer, List<X509Certificate>> byRawSubject;
+    /** Whether every anchor's subject bytes are known (then a certificate with other subject bytes is none). */
+    private final boolean allRawSubjects;
     /** Each anchor's facts, by identity, read once at load. */
     private final Map<X509Certificate, CertFacts> facts;
 
@@ -46,12 +48,16 @@ final class TrustAnchors {
         index.replaceAll((k, v) -> List.copyOf(v));
         this.bySubject = Map.copyOf(index);
         Map<ByteBuffer, List<X509Certificate>> raw = new HashMap<>();
+        boolean all = true;
         for (CertFacts f : read.values()) {
             if (f.rawSubject != null) {
                 raw.put(ByteBuffer.wrap(f.rawSubject), bySubject.get(f.subject));
+            } else {
+                all = false;
             }
         }
         this.byRawSubject = Map.copyOf(raw);
+        this.allRawSubjects = all;
     }
 
     /**
@@ -155,6 +161,9 @@ final class TrustAnchors {
         List<X509Certificate> named = null;
         if (c.rawSubject != null) {
             named = byRawSubject.get(ByteBuffer.wrap(c.rawSubject));
+            if (named == null && allRawSubjects) {
+                return false; // the same encoding would have the same subject bytes
+            }
         }
         if (named == null) {
             named = withSubject(c.subject);
