@@ -8,6 +8,7 @@ module io.gatehouse.serviceaccount {
     requires transitive io.gatehouse.core;
     requires io.gatehouse.oidc;
     requires com.nimbusds.jose.jwt;
+    requires org.bouncycastle.provider; // EC arithmetic only (SEC1 public keys); no JCA provider is registered
 
     exports io.gatehouse.serviceaccount;
 

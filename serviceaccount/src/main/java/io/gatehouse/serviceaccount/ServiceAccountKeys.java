@@ -19,7 +19,6 @@ import java.security.PublicKey;
 import java.security.cert.CertificateFactory;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.ECFieldFp;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
@@ -34,6 +33,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 
 /**
  * Reads service account keys from PEM as kube-apiserver's {@code --service-account-key-file} and
@@ -228,20 +230,24 @@ public final class ServiceAccountKeys {
             throw new IllegalArgumentException("not a SEC1 key");
         }
         BigInteger d = new BigInteger(1, seq.octetString());
-        byte[] publicBits = null;
         Der params = seq.explicit(0);
         if (params != null) {
             curveOid = params.oid();
         }
         Der pub = seq.explicit(1);
         if (pub != null) {
-            publicBits = pub.bitString();
+            pub.bitString(); // well formed, but not trusted: see below
         }
         if (curveOid == null) {
             throw new IllegalArgumentException("EC key without a named curve");
         }
         ECParameterSpec curve = curve(curveOid);
-        ECPoint w = publicBits != null ? decodePoint(publicBits, curve) : multiply(curve.getGenerator(), d, curve);
+        if (d.signum() <= 0 || d.compareTo(curve.getOrder()) >= 0) {
+            throw new IllegalArgumentException("invalid elliptic curve private key value");
+        }
+        // As Go's x509.ParseECPrivateKey: the public key is d·G, whatever public point the file carries, so
+        // that a file whose two halves disagree cannot publish a key that does not verify its tokens.
+        ECPoint w = multiply(curveName(curveOid), d);
         KeyFactory kf = KeyFactory.getInstance("EC");
         return new KeyPair(kf.generatePublic(new ECPublicKeySpec(w, curve)), kf.generatePrivate(new ECPrivateKeySpec(d, curve)));
     }
@@ -266,69 +272,26 @@ public final class ServiceAccountKeys {
     }
 
     private static ECParameterSpec curve(byte[] oid) throws GeneralSecurityException {
-        String name;
-        if (Arrays.equals(oid, OID_P256)) {
-            name = "secp256r1";
-        } else if (Arrays.equals(oid, OID_P384)) {
-            name = "secp384r1";
-        } else if (Arrays.equals(oid, OID_P521)) {
-            name = "secp521r1";
-        } else {
-            throw new IllegalArgumentException("unsupported EC curve; only P-256, P-384 and P-521");
-        }
         AlgorithmParameters params = AlgorithmParameters.getInstance("EC");
-        params.init(new ECGenParameterSpec(name));
+        params.init(new ECGenParameterSpec(curveName(oid)));
         return params.getParameterSpec(ECParameterSpec.class);
     }
 
-    private static ECPoint decodePoint(byte[] encoded, ECParameterSpec curve) {
-        int size = (curve.getCurve().getField().getFieldSize() + 7) / 8;
-        if (encoded.length != 1 + 2 * size || encoded[0] != 0x04) {
-            throw new IllegalArgumentException("only uncompressed EC points are supported");
+    private static String curveName(byte[] oid) {
+        if (Arrays.equals(oid, OID_P256)) {
+            return "secp256r1";
+        } else if (Arrays.equals(oid, OID_P384)) {
+            return "secp384r1";
+        } else if (Arrays.equals(oid, OID_P521)) {
+            return "secp521r1";
         }
-        return new ECPoint(new BigInteger(1, Arrays.copyOfRange(encoded, 1, 1 + size)),
-                new BigInteger(1, Arrays.copyOfRange(encoded, 1 + size, encoded.length)));
+        throw new IllegalArgumentException("unsupported EC curve; only P-256, P-384 and P-521");
     }
 
-    /**
-     * d·G in affine coordinates, for a SEC1 key that omits its public point (Go derives it too). Not
-     * constant-time: it runs once, at load time, on the operator's own key.
-     */
-    private static ECPoint multiply(ECPoint g, BigInteger d, ECParameterSpec curve) {
-        BigInteger p = ((ECFieldFp) curve.getCurve().getField()).getP();
-        BigInteger a = curve.getCurve().getA();
-        ECPoint result = ECPoint.POINT_INFINITY;
-        ECPoint addend = g;
-        for (int i = 0; i < d.bitLength(); i++) {
-            if (d.testBit(i)) {
-                result = add(result, addend, p, a);
-            }
-            addend = add(addend, addend, p, a);
-        }
-        return result;
-    }
-
-    private static ECPoint add(ECPoint u, ECPoint v, BigInteger p, BigInteger a) {
-        if (u.equals(ECPoint.POINT_INFINITY)) {
-            return v;
-        }
-        if (v.equals(ECPoint.POINT_INFINITY)) {
-            return u;
-        }
-        BigInteger lambda;
-        if (u.getAffineX().equals(v.getAffineX())) {
-            if (!u.getAffineY().equals(v.getAffineY()) || u.getAffineY().signum() == 0) {
-                return ECPoint.POINT_INFINITY;
-            }
-            BigInteger x = u.getAffineX();
-            lambda = x.multiply(x).multiply(BigInteger.valueOf(3)).add(a)
-                    .multiply(u.getAffineY().shiftLeft(1).modInverse(p)).mod(p);
-        } else {
-            lambda = v.getAffineY().subtract(u.getAffineY())
-                    .multiply(v.getAffineX().subtract(u.getAffineX()).modInverse(p)).mod(p);
-        }
-        BigInteger x3 = lambda.multiply(lambda).subtract(u.getAffineX()).subtract(v.getAffineX()).mod(p);
-        BigInteger y3 = lambda.multiply(u.getAffineX().subtract(x3)).subtract(u.getAffineY()).mod(p);
-        return new ECPoint(x3, y3);
+    /** d·G on the named curve, in affine coordinates, with BouncyCastle's fixed-point comb multiplier. */
+    private static ECPoint multiply(String curveName, BigInteger d) {
+        X9ECParameters x9 = ECNamedCurveTable.getByName(curveName);
+        org.bouncycastle.math.ec.ECPoint q = new FixedPointCombMultiplier().multiply(x9.getG(), d).normalize();
+        return new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
     }
 }

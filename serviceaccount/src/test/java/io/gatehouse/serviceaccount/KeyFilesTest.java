@@ -91,6 +91,38 @@ class KeyFilesTest {
         assertEquals(pair.getPublic(), ServiceAccountKeys.parseSigningKey(pem, "k.pem").getPublic());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"ec256", "ec384", "ec521"})
+    void aSec1KeyIsPairedWithTheKeyItsScalarMakesNotThePointItCarries(String spec) throws Exception {
+        // Go's ParseECPrivateKey derives the public key from d; a file whose halves disagree must not make us
+        // publish a key (and kid) that does not verify the tokens we sign.
+        KeyPair real = Fixtures.fresh(spec);
+        KeyPair other = Fixtures.fresh(spec);
+        java.security.interfaces.ECPrivateKey d = (java.security.interfaces.ECPrivateKey) real.getPrivate();
+        String pem = sec1Pem(d.getS(), (ECPublicKey) other.getPublic());
+        KeyPair parsed = ServiceAccountKeys.parseSigningKey(pem, "k.pem");
+        assertEquals(real.getPublic(), parsed.getPublic());
+        assertEquals(ServiceAccountKeys.keyId(real.getPublic()), ServiceAccountKeys.keyId(parsed.getPublic()));
+
+        java.math.BigInteger n = ((ECPublicKey) real.getPublic()).getParams().getOrder();
+        for (java.math.BigInteger bad : List.of(java.math.BigInteger.ZERO, n, n.add(java.math.BigInteger.ONE))) {
+            ConfigurationException e = assertThrows(ConfigurationException.class,
+                    () -> ServiceAccountKeys.parseSigningKey(sec1Pem(bad, (ECPublicKey) real.getPublic()), "k.pem"));
+            assertEquals("k.pem: data does not contain a valid RSA or ECDSA private key", e.getMessage());
+        }
+    }
+
+    /** An "EC PRIVATE KEY" block (SEC1) with scalar {@code d} and the public point of {@code pub}. */
+    private static String sec1Pem(java.math.BigInteger d, ECPublicKey pub) throws Exception {
+        org.bouncycastle.asn1.x509.SubjectPublicKeyInfo spki =
+                org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(pub.getEncoded());
+        org.bouncycastle.asn1.ASN1Primitive curve = spki.getAlgorithm().getParameters().toASN1Primitive();
+        org.bouncycastle.asn1.sec.ECPrivateKey sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(
+                pub.getParams().getOrder().bitLength(), d, spki.getPublicKeyData(), curve);
+        return "-----BEGIN EC PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(sec1.getEncoded())
+                + "\n-----END EC PRIVATE KEY-----\n";
+    }
+
     @Test
     void spkiAndCertificateBlocksYieldTheirKey() throws Exception {
         KeyPair pair = Fixtures.fresh("ec256");
