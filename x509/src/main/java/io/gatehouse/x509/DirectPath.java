@@ -46,7 +46,7 @@ import java.util.regex.Pattern;
  * One PKIX check has no counterpart: the JDK's short built-in list of distrusted certificates (a few
  * compromised public CAs from 2011-2013), which no client CA bundle should hold.
  *
- * <p>{@code DirectPathEquivalenceTest} runs every x509-limbo case and the project's fixtures both ways and
+ * <p>{@code DirectPathEquivalenceTest} runs every x509-limbo case and generated chains both ways and
  * requires identical verdicts and messages.
  */
 final class DirectPath {
