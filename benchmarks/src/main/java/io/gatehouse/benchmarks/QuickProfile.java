@@ -27,8 +27,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class QuickProfile {
 
-    /** A row: a benchmark held to a baseline (ratio target) or to an absolute time in nanoseconds. */
-    private record Target(String benchmark, String baseline, double maxRatio, double maxNanos, String note) {
+    /**
+     * A row: a benchmark held to a baseline (ratio target) or to an absolute time in nanoseconds, and
+     * optionally to at most {@code maxBytes} allocated per operation ({@code -prof gc}); 0: no bound.
+     */
+    private record Target(String benchmark, String baseline, double maxRatio, double maxNanos, double maxBytes,
+                          String note) {
+        Target(String benchmark, String baseline, double maxRatio, double maxNanos, String note) {
+            this(benchmark, baseline, maxRatio, maxNanos, 0, note);
+        }
     }
 
     private static final List<Target> TARGETS = List.of(
@@ -45,7 +52,7 @@ public final class QuickProfile {
             new Target("JwtBenchmark.nimbusProcessorEs256", "JwtBenchmark.rawSunEcEs256Verify", 0, 0, "peer: Nimbus"),
             new Target("JwtBenchmark.auth0Es256", "JwtBenchmark.rawSunEcEs256Verify", 0, 0, "peer: auth0 java-jwt"),
             new Target("TokenCacheBenchmark.chainCacheHit", "TokenCacheBenchmark.baselineHmacPlusCaffeineHit", 1.5, 0,
-                    "cache hit, <=256 B/op"),
+                    256, "cache hit, <=256 B/op"),
             new Target("MethodsBenchmark.staticTokenHit", null, 0, 1000, "static token"),
             new Target("MethodsBenchmark.staticTokenHit", "MethodsBenchmark.sha256OfToken", 0, 0, "static over SHA-256"),
             new Target("MethodsBenchmark.bootstrapHit", "MethodsBenchmark.hmacSha256OfToken", 0, 0, "bootstrap"),
@@ -145,7 +152,8 @@ public final class QuickProfile {
             }
             double ratio = score / base;
             String target = t.maxRatio() > 0 ? String.format(Locale.ROOT, "<=%.2fx", t.maxRatio()) : "-";
-            String met = t.maxRatio() > 0 ? (ratio <= t.maxRatio() ? "yes" : "NO") : "";
+            boolean allocationMet = t.maxBytes() <= 0 || alloc.getOrDefault(t.benchmark(), Double.NaN) <= t.maxBytes();
+            String met = t.maxRatio() > 0 ? (ratio <= t.maxRatio() && allocationMet ? "yes" : "NO") : "";
             System.out.printf(Locale.ROOT, "%-42s %-38s %7.3fx %9s  %-6s %s%n", t.benchmark(), t.baseline(), ratio, target,
                     met, t.note());
         }
