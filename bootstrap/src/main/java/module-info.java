@@ -4,6 +4,7 @@
  */
 module io.gatehouse.bootstrap {
     requires transitive io.gatehouse.core;
+    requires org.slf4j;
 
     exports io.gatehouse.bootstrap;
 

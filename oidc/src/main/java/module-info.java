@@ -1,21 +1,18 @@
 /**
  * Gatehouse OIDC: a JWT/OpenID Connect token authenticator with Kubernetes' semantics and
- * {@code AuthenticationConfiguration}, resilient JWKS handling, and the project's one JWT engine.
+ * {@code AuthenticationConfiguration}, and resilient JWKS handling, on the jwt module's engine.
  *
- * <p>{@code io.gatehouse.oidc} is the API for applications. {@code io.gatehouse.oidc.jwt} (strict compact-JWS
- * parsing, algorithm policy, trusted keys with ready verifiers, time and audience checks) is exported only
- * to the service account module, which builds on it.
+ * <p>Registers the {@code oidc} authenticator type with {@link java.util.ServiceLoader}.
  */
-@SuppressWarnings("module") // io.gatehouse.serviceaccount is built later in the reactor
 module io.gatehouse.oidc {
-    requires io.gatehouse.core;
+    requires transitive io.gatehouse.core;
+    requires io.gatehouse.jwt;
     requires com.nimbusds.jose.jwt;
     requires com.github.benmanes.caffeine;
     requires java.net.http;
-    requires org.bouncycastle.provider; // lightweight ECDSA only; no JCA provider is registered
+    requires org.slf4j;
 
     exports io.gatehouse.oidc;
-    exports io.gatehouse.oidc.jwt to io.gatehouse.serviceaccount;
 
     provides io.gatehouse.core.spi.AuthenticatorProvider with io.gatehouse.oidc.OidcAuthenticatorProvider;
 }

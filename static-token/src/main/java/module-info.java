@@ -2,7 +2,7 @@
  * Gatehouse static tokens: Kubernetes' {@code --token-auth-file} CSV, with hashed tokens and hot reload.
  */
 module io.gatehouse.statictoken {
-    requires io.gatehouse.core;
+    requires transitive io.gatehouse.core;
 
     exports io.gatehouse.statictoken;
 

@@ -2,8 +2,8 @@ package io.gatehouse.bootstrap;
 
 import io.gatehouse.core.AuthenticationListener;
 import io.gatehouse.core.ConfigurationException;
-import io.gatehouse.core.spi.BoundedYaml;
-import io.gatehouse.core.spi.ReloadingFile;
+import io.gatehouse.core.internal.BoundedYaml;
+import io.gatehouse.core.internal.ReloadingFile;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.gatehouse.bootstrap;
 
-import io.gatehouse.core.spi.GoText;
+import io.gatehouse.core.internal.GoText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;

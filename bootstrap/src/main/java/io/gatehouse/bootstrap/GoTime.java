@@ -1,6 +1,6 @@
 package io.gatehouse.bootstrap;
 
-import io.gatehouse.core.spi.GoText;
+import io.gatehouse.core.internal.GoText;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;

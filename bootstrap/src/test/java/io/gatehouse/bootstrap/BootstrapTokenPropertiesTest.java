@@ -92,7 +92,7 @@ class BootstrapTokenPropertiesTest {
     }
 
     @Property(tries = 200)
-    void neverThrowsWhateverTheStoredSecretHolds(@ForAll("storedValues") String expiration,
+    void neverThrowsWhateverTheStoredSecretHolds(@ForAll("expirations") String expiration,
                                                  @ForAll("storedValues") String usage,
                                                  @ForAll("storedValues") String groups,
                                                  @ForAll("storedValues") String storedSecret,
@@ -118,6 +118,15 @@ class BootstrapTokenPropertiesTest {
                 Arbitraries.of("", "true", "0123456789abcdef", "2109-11-10T23:00:00Z", "2009-11-10T23:00:00Z",
                         "2109-02-29T00:00:00Z", "9999-12-31T23:59:59.999999999+24:60", "system:bootstrappers:a",
                         "system:bootstrappers:a,system:bootstrappers:b", ",", "system:bootstrappers:" + "a".repeat(400)));
+    }
+
+    /**
+     * Stored values for the expiration field, which Kubernetes logs when it does not parse: never the token's
+     * secret itself, or the secret-in-logs check would flag a log line that only echoes a non-secret field.
+     */
+    @Provide
+    Arbitrary<String> expirations() {
+        return storedValues().filter(v -> !v.equals("0123456789abcdef"));
     }
 
     /** Arbitrary strings, and near misses of a valid token (one character changed, added or removed). */

@@ -1,6 +1,6 @@
 package io.gatehouse.bootstrap;
 
-import io.gatehouse.core.spi.GoText;
+import io.gatehouse.core.internal.GoText;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

@@ -3,8 +3,9 @@ package io.gatehouse.core;
 import io.gatehouse.core.AuthenticationResult.Abstained;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
-import io.gatehouse.core.spi.GoText;
+import io.gatehouse.core.internal.GoText;
 import java.util.ArrayList;
+import io.gatehouse.core.internal.Audiences;
 import java.util.List;
 
 /**
@@ -26,7 +27,7 @@ final class AudienceAgnosticTokenAuthenticator implements TokenAuthenticator {
         if (audiences.isEmpty()) {
             return delegate.authenticate(token, audiences);
         }
-        List<String> accepted = intersect(apiAudiences, audiences);
+        List<String> accepted = Audiences.intersect(audiences, apiAudiences);
         if (accepted.isEmpty()) {
             return Abstained.instance();
         }
@@ -45,16 +46,5 @@ final class AudienceAgnosticTokenAuthenticator implements TokenAuthenticator {
     @Override
     public boolean isAudienceAware() {
         return true;
-    }
-
-    /** Kubernetes' {@code Audiences.Intersect}: the members of {@code other} also in {@code mine}, in {@code other}'s order. */
-    static List<String> intersect(List<String> mine, List<String> other) {
-        List<String> both = new ArrayList<>(Math.min(mine.size(), other.size()));
-        for (String a : other) {
-            if (mine.contains(a)) {
-                both.add(a);
-            }
-        }
-        return both;
     }
 }

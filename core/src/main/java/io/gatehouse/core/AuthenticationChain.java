@@ -3,7 +3,9 @@ package io.gatehouse.core;
 import io.gatehouse.core.AuthenticationResult.Abstained;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
-import io.gatehouse.core.spi.GoText;
+import io.gatehouse.core.internal.Audiences;
+import io.gatehouse.core.internal.GoText;
+import io.gatehouse.core.internal.SafeListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -163,7 +165,7 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
 
     private static boolean audiencesAreAcceptable(List<String> requested, List<String> granted) {
         return requested.isEmpty() || granted.isEmpty()
-                || !AudienceAgnosticTokenAuthenticator.intersect(requested, granted).isEmpty();
+                || Audiences.meet(requested, granted);
     }
 
     private static AuthenticationResult guarded(java.util.function.Supplier<AuthenticationResult> call) {

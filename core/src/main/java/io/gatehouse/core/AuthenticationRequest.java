@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -59,6 +60,17 @@ public final class AuthenticationRequest {
     /** All headers, names case-insensitive, unmodifiable. */
     public Map<String, List<String>> headers() {
         return headers;
+    }
+
+    /**
+     * The bearer token of the {@code Authorization} header, taken with Kubernetes' exact rules (the
+     * {@code Bearer} scheme in any case, the token up to the next space): the one way to read a request's
+     * bearer token, the same the chain uses. Empty when there is none, and when extra space stands before the
+     * token (Kubernetes then ignores the header).
+     */
+    public Optional<String> bearerToken() {
+        String token = BearerTokenAuthenticator.extract(header("Authorization"));
+        return token == null || token.isEmpty() ? Optional.empty() : Optional.of(token);
     }
 
     /** The client's certificate chain as presented (leaf first when the client followed TLS rules); may be empty. */

@@ -2,7 +2,7 @@ package io.gatehouse.core;
 
 import io.gatehouse.core.AuthenticationResult.Abstained;
 import io.gatehouse.core.AuthenticationResult.Rejected;
-import io.gatehouse.core.spi.GoText;
+import io.gatehouse.core.internal.GoText;
 import java.util.List;
 
 /**

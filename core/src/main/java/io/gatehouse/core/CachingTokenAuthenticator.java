@@ -2,10 +2,10 @@ package io.gatehouse.core;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
+import io.gatehouse.core.internal.ExpireAt;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -59,7 +59,7 @@ final class CachingTokenAuthenticator implements TokenAuthenticator {
                 // The system clock's nanoTime ticker costs nothing per read; an injected clock (tests) drives
                 // expiry through its instants instead.
                 .ticker(isSystemClock(clock) ? Ticker.systemTicker() : () -> nanos(clock.instant()))
-                .expireAfter(new VerdictExpiry())
+                .expireAfter(ExpireAt.<Key, AuthenticationResult>after(this::ttlNanos))
                 // Maintenance stays on Caffeine's default executor: run on the calling thread, it serialised
                 // concurrent hits on the eviction lock (two threads measured no faster than one).
                 .buildAsync();
@@ -254,24 +254,6 @@ final class CachingTokenAuthenticator implements TokenAuthenticator {
 
     private static long nanos(Instant i) {
         return i.getEpochSecond() * 1_000_000_000L + i.getNano();
-    }
-
-    /** Time to live per verdict, as {@link #ttlNanos}. */
-    private final class VerdictExpiry implements Expiry<Key, AuthenticationResult> {
-        @Override
-        public long expireAfterCreate(Key key, AuthenticationResult verdict, long currentTime) {
-            return ttlNanos(verdict);
-        }
-
-        @Override
-        public long expireAfterUpdate(Key key, AuthenticationResult verdict, long currentTime, long currentDuration) {
-            return expireAfterCreate(key, verdict, currentTime);
-        }
-
-        @Override
-        public long expireAfterRead(Key key, AuthenticationResult verdict, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
     }
 
     /**

@@ -1,10 +1,11 @@
 package io.gatehouse.core;
 
+import io.gatehouse.core.internal.SafeListener;
 import io.gatehouse.core.spi.AuthenticatorProvider;
 import io.gatehouse.core.spi.ChainMember;
 import io.gatehouse.core.spi.ProviderContext;
 import io.gatehouse.core.spi.ProviderSettings;
-import io.gatehouse.core.spi.BoundedYaml;
+import io.gatehouse.core.internal.BoundedYaml;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

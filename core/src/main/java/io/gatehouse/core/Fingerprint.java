@@ -1,8 +1,7 @@
 package io.gatehouse.core;
 
+import io.gatehouse.core.internal.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -21,16 +20,7 @@ public final class Fingerprint {
 
     /** {@code sha256:} and the first 12 hex digits of SHA-256 over {@code secret}. */
     public static String of(byte[] secret) {
-        byte[] digest = sha256(secret);
+        byte[] digest = Sha256.digest(secret);
         return "sha256:" + HexFormat.of().formatHex(digest, 0, 6);
-    }
-
-    /** SHA-256 of {@code data}. */
-    static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
     }
 }

@@ -3,14 +3,14 @@ package io.gatehouse.core;
 import java.util.List;
 
 /**
- * Kubernetes' union authenticators as building blocks, for assembling chains by hand (the
+ * Kubernetes' union authenticators as building blocks for the chain (the
  * {@link AuthenticationChain} builder uses the same semantics). A union asks its members in order: the
  * first success wins and drops earlier rejections; otherwise rejections aggregate as {@code [e1, e2]}; if
  * every member abstains, so does the union. The fail-on-error variants stop at the first rejection.
  *
  * <p>Each union is thread-safe if its members are, and never throws unless a member does.
  */
-public final class Unions {
+final class Unions {
 
     private Unions() {
     }

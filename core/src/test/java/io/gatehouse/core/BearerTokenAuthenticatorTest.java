@@ -9,6 +9,7 @@ import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -102,6 +103,24 @@ class BearerTokenAuthenticatorTest {
         AuthenticationRequest r = AuthenticationRequest.builder()
                 .header("Authorization", "Basic x").header("Authorization", "Bearer token").build();
         assertInstanceOf(Abstained.class, bearer.authenticate(r));
+    }
+
+    @ParameterizedTest(name = "[{0}] -> [{1}]")
+    @CsvSource(delimiter = '|', value = {
+            "Bearer abc|abc",
+            "bEaReR abc trailing|abc",
+            "'  Bearer abc  '|abc",
+            "Bearer  abc|",        // extra space: Kubernetes ignores the header
+            "Basic abc|",
+            "Bearer|",
+            "|",
+    })
+    void requestsExposeTheTokenTheChainWouldJudge(String header, String expected) {
+        AuthenticationRequest.Builder b = AuthenticationRequest.builder();
+        if (header != null) {
+            b.header("Authorization", header);
+        }
+        assertEquals(Optional.ofNullable(expected), b.build().bearerToken());
     }
 
     @Property(tries = 1000)

@@ -1,8 +1,8 @@
 package io.gatehouse.oidc;
 
-import io.gatehouse.core.spi.GoText;
+import io.gatehouse.core.internal.GoText;
 import io.gatehouse.core.ConfigurationException;
-import io.gatehouse.core.spi.BoundedYaml;
+import io.gatehouse.core.internal.BoundedYaml;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

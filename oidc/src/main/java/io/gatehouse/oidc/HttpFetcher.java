@@ -1,7 +1,7 @@
 package io.gatehouse.oidc;
 
-import io.gatehouse.core.spi.CappedBody;
-import io.gatehouse.core.spi.GoText;
+import io.gatehouse.core.internal.CappedBody;
+import io.gatehouse.core.internal.GoText;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,18 +1,18 @@
 package io.gatehouse.oidc;
 
-import io.gatehouse.core.spi.GoText;
+import io.gatehouse.core.internal.GoText;
 import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
 import io.gatehouse.core.KubernetesNames;
 import io.gatehouse.core.RejectionReason;
 import io.gatehouse.core.UserInfo;
-import io.gatehouse.oidc.jwt.CompactJws;
-import io.gatehouse.oidc.jwt.JwtClaims;
-import io.gatehouse.oidc.jwt.JwtException;
-import io.gatehouse.oidc.jwt.JwtVerifier;
-import io.gatehouse.oidc.jwt.KeySource;
-import io.gatehouse.oidc.jwt.VerifiedJwt;
+import io.gatehouse.jwt.CompactJws;
+import io.gatehouse.jwt.JwtClaims;
+import io.gatehouse.jwt.JwtException;
+import io.gatehouse.jwt.JwtVerifier;
+import io.gatehouse.jwt.KeySource;
+import io.gatehouse.jwt.VerifiedJwt;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package io.gatehouse.oidc;
 
-import io.gatehouse.core.spi.GoText;
+import io.gatehouse.core.internal.GoText;
 import java.time.Instant;
 
 /**

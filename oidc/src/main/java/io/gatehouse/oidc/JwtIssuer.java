@@ -1,10 +1,10 @@
 package io.gatehouse.oidc;
 
-import io.gatehouse.core.spi.GoText;
+import io.gatehouse.core.internal.GoText;
 import io.gatehouse.core.ConfigurationException;
-import io.gatehouse.oidc.jwt.JwtAlgorithm;
-import io.gatehouse.oidc.jwt.VerificationKey;
-import io.gatehouse.oidc.jwt.VerificationKeySet;
+import io.gatehouse.jwt.JwtAlgorithm;
+import io.gatehouse.jwt.VerificationKey;
+import io.gatehouse.jwt.VerificationKeySet;
 
 import java.io.ByteArrayInputStream;
 import java.net.URI;

@@ -44,7 +44,7 @@ public final class OidcAuthenticatorProvider implements AuthenticatorProvider {
      */
     @Override
     public ChainMember create(ProviderSettings settings, ProviderContext context) {
-        long maxLength = settings.number("maxTokenLength", io.gatehouse.oidc.jwt.CompactJws.DEFAULT_MAX_LENGTH);
+        long maxLength = settings.number("maxTokenLength", io.gatehouse.jwt.CompactJws.DEFAULT_MAX_LENGTH);
         if (maxLength < 64 || maxLength > 1 << 20) {
             throw settings.invalid("maxTokenLength", "must be between 64 and 1048576");
         }

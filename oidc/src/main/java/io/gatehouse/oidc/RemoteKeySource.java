@@ -1,14 +1,14 @@
 package io.gatehouse.oidc;
 
-import io.gatehouse.core.spi.GoText;
+import io.gatehouse.core.internal.GoText;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.gatehouse.core.AuthenticationListener;
-import io.gatehouse.oidc.jwt.JwtException;
-import io.gatehouse.oidc.jwt.KeySource;
-import io.gatehouse.oidc.jwt.VerificationKey;
-import io.gatehouse.oidc.jwt.VerificationKeySet;
+import io.gatehouse.jwt.JwtException;
+import io.gatehouse.jwt.KeySource;
+import io.gatehouse.jwt.VerificationKey;
+import io.gatehouse.jwt.VerificationKeySet;
 
 import java.io.IOException;
 import java.net.URI;

@@ -11,7 +11,7 @@ import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.ConfigurationException;
 import io.gatehouse.core.testing.MutableClock;
 import io.gatehouse.core.testing.RecordingListener;
-import io.gatehouse.oidc.jwt.Fixtures;
+import io.gatehouse.testing.JwtFixtures;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigReloadTest {
 
     static final Instant NOW = Instant.parse("2009-11-10T23:00:00Z");
-    final KeyPair key = Fixtures.k8sKey("rsa_1");
+    final KeyPair key = JwtFixtures.k8sKey("rsa_1");
     final MutableClock clock = new MutableClock(NOW);
     final RecordingListener listener = new RecordingListener();
 
@@ -45,7 +45,7 @@ class ConfigReloadTest {
     }
 
     String token(String iss) {
-        return Fixtures.sign(key, "RS256", "k1", "{\"iss\":\"" + iss + "\",\"aud\":\"my-client\",\"sub\":\"jane\",\"exp\":"
+        return JwtFixtures.sign(key, "RS256", "k1", "{\"iss\":\"" + iss + "\",\"aud\":\"my-client\",\"sub\":\"jane\",\"exp\":"
                 + (NOW.getEpochSecond() + 600) + "}");
     }
 

@@ -8,7 +8,7 @@ import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
 import io.gatehouse.core.UserInfo;
-import io.gatehouse.oidc.jwt.Fixtures;
+import io.gatehouse.testing.JwtFixtures;
 
 import java.security.KeyPair;
 import java.time.Clock;
@@ -28,8 +28,8 @@ class DistributedClaimsTest {
 
     static ScriptedIdp idp;
     static String url;
-    static final KeyPair KEY = Fixtures.k8sKey("rsa_1");
-    static final String KID = Fixtures.thumbprintHex(KEY.getPublic());
+    static final KeyPair KEY = JwtFixtures.k8sKey("rsa_1");
+    static final String KID = JwtFixtures.thumbprintHex(KEY.getPublic());
     static final long VALID = TokenTableTest.VALID;
 
     @BeforeAll
@@ -44,7 +44,7 @@ class DistributedClaimsTest {
     }
 
     static String sign(String json) {
-        return Fixtures.sign(KEY, "RS256", KID, json.replace("URL", url).replace("VALID", Long.toString(VALID))
+        return JwtFixtures.sign(KEY, "RS256", KID, json.replace("URL", url).replace("VALID", Long.toString(VALID))
                 .replace("EXPIRED", Long.toString(TokenTableTest.EXPIRED)));
     }
 

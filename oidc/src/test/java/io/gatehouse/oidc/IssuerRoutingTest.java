@@ -10,7 +10,7 @@ import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
 import io.gatehouse.core.RejectionReason;
 import io.gatehouse.core.testing.LogCapture;
-import io.gatehouse.oidc.jwt.Fixtures;
+import io.gatehouse.testing.JwtFixtures;
 
 import java.security.KeyPair;
 import java.time.Clock;
@@ -29,7 +29,7 @@ class IssuerRoutingTest {
 
     static final Instant NOW = Instant.parse("2009-11-10T23:00:00Z");
     static final int ISSUERS = 300;
-    static final KeyPair KEY = Fixtures.k8sKey("rsa_1");
+    static final KeyPair KEY = JwtFixtures.k8sKey("rsa_1");
     static final OidcAuthenticator AUTH = build();
 
     static OidcAuthenticator build() {
@@ -42,7 +42,7 @@ class IssuerRoutingTest {
     }
 
     static String token(String iss, String sub) {
-        return Fixtures.sign(KEY, "RS256", "k", "{\"iss\":\"" + iss + "\",\"aud\":\"my-client\",\"sub\":\"" + sub
+        return JwtFixtures.sign(KEY, "RS256", "k", "{\"iss\":\"" + iss + "\",\"aud\":\"my-client\",\"sub\":\"" + sub
                 + "\",\"exp\":" + (NOW.getEpochSecond() + 600) + "}");
     }
 
@@ -69,8 +69,8 @@ class IssuerRoutingTest {
         for (String t : List.of(token("https://unknown.example.com", "jane"),
                 "{\"payload\":\"" + p[1] + "\",\"protected\":\"" + p[0] + "\",\"signature\":\"" + p[2] + "\"}",
                 LogCapture.secret("abcdef.0123456789abcdef"), LogCapture.secret("static-token-value-123"),
-                Fixtures.sign(KEY, "RS256", "k", "{\"sub\":\"no-issuer\"}"),
-                Fixtures.sign(KEY, "RS256", "k", "{\"iss\":42}"),
+                JwtFixtures.sign(KEY, "RS256", "k", "{\"sub\":\"no-issuer\"}"),
+                JwtFixtures.sign(KEY, "RS256", "k", "{\"iss\":42}"),
                 good + "x".repeat(20_000))) {
             assertInstanceOf(Abstained.class, AUTH.authenticate(t, List.of()));
         }
@@ -78,12 +78,12 @@ class IssuerRoutingTest {
 
     @Test
     void malformedTokenOfAKnownIssuerIsRejectedNotPassedOn() {
-        String token = Fixtures.signRaw(KEY, "RS256", "{\"alg\":\"RS256\",\"kid\":\"k\",\"crit\":[\"x\"]}",
+        String token = JwtFixtures.signRaw(KEY, "RS256", "{\"alg\":\"RS256\",\"kid\":\"k\",\"crit\":[\"x\"]}",
                 "{\"iss\":\"https://idp0.example.com/\",\"aud\":\"my-client\",\"sub\":\"jane\",\"exp\":" + (NOW.getEpochSecond() + 600) + "}");
         Rejected r = assertInstanceOf(Rejected.class, AUTH.authenticate(token, List.of()));
         assertEquals(RejectionReason.MALFORMED, r.reason());
         assertEquals("oidc: verify token: oidc: malformed jwt: critical header parameters are not supported", r.message());
-        String none = Fixtures.b64("{\"alg\":\"none\"}") + "." + Fixtures.b64("{\"iss\":\"https://idp0.example.com/\"}") + ".c2ln";
+        String none = JwtFixtures.b64("{\"alg\":\"none\"}") + "." + JwtFixtures.b64("{\"iss\":\"https://idp0.example.com/\"}") + ".c2ln";
         Rejected n = assertInstanceOf(Rejected.class, AUTH.authenticate(none, List.of()));
         assertEquals(RejectionReason.DISALLOWED_ALGORITHM, n.reason());
     }

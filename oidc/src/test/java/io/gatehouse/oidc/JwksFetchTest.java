@@ -12,7 +12,7 @@ import io.gatehouse.core.ConfigurationException;
 import io.gatehouse.core.RejectionReason;
 import io.gatehouse.core.testing.MutableClock;
 import io.gatehouse.core.testing.RecordingListener;
-import io.gatehouse.oidc.jwt.Fixtures;
+import io.gatehouse.testing.JwtFixtures;
 
 import java.security.KeyPair;
 import java.time.Duration;
@@ -41,8 +41,8 @@ class JwksFetchTest {
     static final Instant NOW = Instant.parse("2009-11-10T23:00:00Z");
     final MutableClock clock = new MutableClock(NOW);
     final RecordingListener listener = new RecordingListener();
-    final KeyPair k1 = Fixtures.k8sKey("rsa_1");
-    final KeyPair k2 = Fixtures.k8sKey("rsa_2");
+    final KeyPair k1 = JwtFixtures.k8sKey("rsa_1");
+    final KeyPair k2 = JwtFixtures.k8sKey("rsa_2");
     final List<AutoCloseable> closeMe = new ArrayList<>();
 
     @AfterEach
@@ -75,7 +75,7 @@ class JwksFetchTest {
     }
 
     String token(String iss, KeyPair key, String kid) {
-        return Fixtures.sign(key, "RS256", kid, "{\"iss\":\"" + iss + "\",\"aud\":\"my-client\",\"username\":\"jane\",\"exp\":"
+        return JwtFixtures.sign(key, "RS256", kid, "{\"iss\":\"" + iss + "\",\"aud\":\"my-client\",\"username\":\"jane\",\"exp\":"
                 + (NOW.getEpochSecond() + 4 * 3600) + "}");
     }
 
@@ -226,9 +226,9 @@ class JwksFetchTest {
     /** Cache-Control max-age sets the next refresh, clamped to the configured bounds. */
     @Test
     void cacheControlMaxAgeIsHonouredWithinBounds() throws Exception {
-        ScriptedIdp often = idp().answer("/jwks", new ScriptedIdp.Answer(200, "{\"keys\":[" + Fixtures.publicJwk(k1.getPublic(), "k1")
+        ScriptedIdp often = idp().answer("/jwks", new ScriptedIdp.Answer(200, "{\"keys\":[" + JwtFixtures.publicJwk(k1.getPublic(), "k1")
                 .toJSONString() + "]}", Map.of("Cache-Control", "public, max-age=0"), Duration.ZERO));
-        ScriptedIdp rarely = idp().answer("/jwks", new ScriptedIdp.Answer(200, "{\"keys\":[" + Fixtures.publicJwk(k1.getPublic(), "k1")
+        ScriptedIdp rarely = idp().answer("/jwks", new ScriptedIdp.Answer(200, "{\"keys\":[" + JwtFixtures.publicJwk(k1.getPublic(), "k1")
                 .toJSONString() + "]}", Map.of("Cache-Control", "max-age=86400"), Duration.ZERO));
         start(builder(issuer(often.url()).build()).keyRefresh(Duration.ofSeconds(10), Duration.ofMillis(50), Duration.ofSeconds(10)));
         OidcAuthenticator slow = start(builder(issuer(rarely.url()).build())

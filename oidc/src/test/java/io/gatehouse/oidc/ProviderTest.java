@@ -92,7 +92,7 @@ class ProviderTest {
     }
 
     @Test
-    void moduleExportsTheApiAndTheJwtEngineOnlyToServiceAccounts() throws Exception {
+    void moduleExportsOnlyTheApi() throws Exception {
         Path classes = Path.of(OidcAuthenticator.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         ModuleDescriptor d;
         try (InputStream in = Files.newInputStream(classes.resolve("module-info.class"))) {
@@ -101,7 +101,7 @@ class ProviderTest {
         assertEquals("io.gatehouse.oidc", d.name());
         Map<String, Set<String>> exports = d.exports().stream()
                 .collect(Collectors.toMap(ModuleDescriptor.Exports::source, ModuleDescriptor.Exports::targets));
-        assertEquals(Map.of("io.gatehouse.oidc", Set.of(), "io.gatehouse.oidc.jwt", Set.of("io.gatehouse.serviceaccount")), exports);
+        assertEquals(Map.of("io.gatehouse.oidc", Set.of()), exports);
         assertEquals(List.of("io.gatehouse.oidc.OidcAuthenticatorProvider"),
                 d.provides().iterator().next().providers());
     }

@@ -4,7 +4,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import io.gatehouse.oidc.jwt.Fixtures;
+import io.gatehouse.testing.JwtFixtures;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -93,7 +93,7 @@ final class ScriptedIdp implements AutoCloseable {
     ScriptedIdp keys(Map<String, KeyPair> byKid) {
         StringBuilder sb = new StringBuilder("{\"keys\":[");
         byKid.forEach((kid, pair) -> {
-            JWK jwk = Fixtures.publicJwk(pair.getPublic(), kid);
+            JWK jwk = JwtFixtures.publicJwk(pair.getPublic(), kid);
             sb.append(sb.length() > 9 ? "," : "").append(jwk.toJSONString());
         });
         answers.put("/jwks", Answer.json(sb.append("]}").toString()));
@@ -153,7 +153,7 @@ final class ScriptedIdp implements AutoCloseable {
         }
         synchronized (ScriptedIdp.class) {
             if (tls == null) {
-                KeyPair kp = Fixtures.fresh("ec256");
+                KeyPair kp = JwtFixtures.fresh("ec256");
                 X500Name name = new X500Name("CN=127.0.0.1");
                 Instant now = Instant.now();
                 JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),

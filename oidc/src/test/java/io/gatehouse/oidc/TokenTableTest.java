@@ -8,7 +8,7 @@ import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.ConfigurationException;
 import io.gatehouse.core.KubernetesNames;
 import io.gatehouse.core.UserInfo;
-import io.gatehouse.oidc.jwt.Fixtures;
+import io.gatehouse.testing.JwtFixtures;
 
 import java.security.KeyPair;
 import java.time.Clock;
@@ -177,11 +177,11 @@ class TokenTableTest {
         JwtIssuer.Builder b = JwtIssuer.builder(issuerUrl).audiences("my-client").signingAlgorithms(List.of("RS256"));
         b = c.config().apply(b);
         for (String k : c.verifyKeys()) {
-            KeyPair pair = Fixtures.k8sKey(k);
-            b.staticKey(Fixtures.thumbprintHex(pair.getPublic()), pair.getPublic());
+            KeyPair pair = JwtFixtures.k8sKey(k);
+            b.staticKey(JwtFixtures.thumbprintHex(pair.getPublic()), pair.getPublic());
         }
-        KeyPair signer = Fixtures.k8sKey(c.signer());
-        String token = Fixtures.sign(signer, c.alg(), Fixtures.thumbprintHex(signer.getPublic()), c.claims());
+        KeyPair signer = JwtFixtures.k8sKey(c.signer());
+        String token = JwtFixtures.sign(signer, c.alg(), JwtFixtures.thumbprintHex(signer.getPublic()), c.claims());
         try (OidcAuthenticator auth = OidcAuthenticator.builder().issuer(b.build()).clock(Clock.fixed(NOW, ZoneOffset.UTC)).build()) {
             AuthenticationResult r = auth.authenticate(token, List.of());
             if (expected == ABSTAIN) {
@@ -207,7 +207,7 @@ class TokenTableTest {
                         .signingAlgorithms(List.of("HS256")).build()));
         assertEquals("oidc: KeySet and DiscoveryURL are mutually exclusive",
                 problem(() -> JwtIssuer.builder(ISS).discoveryUrl("https://auth.example.com/foo").audiences("my-client")
-                        .username("username", "prefix:").staticKey("k", Fixtures.k8sKey("rsa_1").getPublic()).build()));
+                        .username("username", "prefix:").staticKey("k", JwtFixtures.k8sKey("rsa_1").getPublic()).build()));
         JwtIssuer ok = JwtIssuer.builder(ISS).audiences("my-client").username("username", "").build();
         assertEquals("issuer.url: Invalid value: \"https://auth.example.com\": URL must not overlap with disallowed issuers: "
                         + "[https://auth.example.com]",

@@ -1,8 +1,8 @@
 package io.gatehouse.serviceaccount;
 
 import io.gatehouse.core.RejectionReason;
-import io.gatehouse.core.spi.GoText;
-import io.gatehouse.oidc.jwt.JwtClaims;
+import io.gatehouse.core.internal.GoText;
+import io.gatehouse.jwt.JwtClaims;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -8,7 +8,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.gatehouse.core.ConfigurationException;
-import io.gatehouse.core.spi.GoText;
+import io.gatehouse.core.internal.GoText;
 
 import java.net.URI;
 import java.net.URISyntaxException;

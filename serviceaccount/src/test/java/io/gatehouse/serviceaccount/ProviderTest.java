@@ -102,6 +102,8 @@ class ProviderTest {
         assertEquals(List.of(ServiceAccountAuthenticatorProvider.class.getName()),
                 d.provides().stream().filter(p -> p.service().equals(AuthenticatorProvider.class.getName()))
                         .findFirst().orElseThrow().providers());
-        assertTrue(d.requires().stream().anyMatch(r -> r.name().equals("io.gatehouse.oidc")));
+        // Verification sits on the shared JWT engine, not on the OIDC authenticator (and its JWKS fetching).
+        assertTrue(d.requires().stream().anyMatch(r -> r.name().equals("io.gatehouse.jwt")));
+        assertTrue(d.requires().stream().noneMatch(r -> r.name().equals("io.gatehouse.oidc")));
     }
 }

@@ -7,7 +7,7 @@ import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.ConfigurationException;
 import io.gatehouse.core.TokenAuthenticator;
 import io.gatehouse.core.UserInfo;
-import io.gatehouse.core.spi.ReloadingFile;
+import io.gatehouse.core.internal.ReloadingFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.gatehouse.x509;
 
-import io.gatehouse.core.spi.GoText;
+import io.gatehouse.core.internal.GoText;
 import io.gatehouse.core.RejectionReason;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.NoSuchAlgorithmException;

@@ -1,5 +1,6 @@
 package io.gatehouse.x509;
 
+import io.gatehouse.core.internal.Pem;
 import io.gatehouse.core.ConfigurationException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.gatehouse.x509;
 
-import io.gatehouse.core.spi.GoText;
+import io.gatehouse.core.internal.GoText;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.regex.Pattern;

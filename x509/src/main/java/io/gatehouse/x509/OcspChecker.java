@@ -1,7 +1,7 @@
 package io.gatehouse.x509;
 
-import io.gatehouse.core.spi.CappedBody;
-import io.gatehouse.core.spi.GoText;
+import io.gatehouse.core.internal.CappedBody;
+import io.gatehouse.core.internal.GoText;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;

@@ -11,7 +11,7 @@ import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
 import io.gatehouse.core.Authenticator;
 import io.gatehouse.core.RejectionReason;
-import io.gatehouse.core.spi.ReloadingFile;
+import io.gatehouse.core.internal.ReloadingFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.MessageDigest;

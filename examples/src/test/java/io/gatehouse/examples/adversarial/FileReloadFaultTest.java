@@ -45,7 +45,7 @@ class FileReloadFaultTest {
      * How long each state of a file stays, so that the watcher sees it several times: longer than the settle
      * time, since a replaced file can get the inode of the one it replaced and then counts as written in place.
      */
-    static final long HOLD_MILLIS = io.gatehouse.core.spi.ReloadingFile.SETTLE_TIME.toMillis() + 250;
+    static final long HOLD_MILLIS = io.gatehouse.core.internal.ReloadingFile.SETTLE_TIME.toMillis() + 250;
 
     @TempDir
     Path dir;
