@@ -1,8 +1,8 @@
 package io.gatehouse.bootstrap;
 
-import io.gatehouse.core.internal.GoText;
 import io.gatehouse.core.ConfigurationException;
 import io.gatehouse.core.internal.BoundedYaml;
+import io.gatehouse.core.internal.GoText;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

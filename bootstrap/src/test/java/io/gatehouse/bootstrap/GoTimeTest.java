@@ -1,14 +1,13 @@
 package io.gatehouse.bootstrap;
 
 import io.gatehouse.core.internal.GoText;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * Go's {@code time.Parse(time.RFC3339, ...)}: what parses decides whether a bootstrap token is alive, since

@@ -3,9 +3,8 @@ package io.gatehouse.core;
 import io.gatehouse.core.AuthenticationResult.Abstained;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
-import io.gatehouse.core.internal.GoText;
-import java.util.ArrayList;
 import io.gatehouse.core.internal.Audiences;
+import io.gatehouse.core.internal.GoText;
 import java.util.List;
 
 /**

@@ -6,6 +6,7 @@ import io.gatehouse.core.AuthenticationResult.Rejected;
 import io.gatehouse.core.internal.Audiences;
 import io.gatehouse.core.internal.GoText;
 import io.gatehouse.core.internal.SafeListener;
+import io.gatehouse.core.spi.ChainMember;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -280,6 +281,18 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
          */
         public Builder addToken(String name, TokenAuthenticator authenticator) {
             members.add(new Named<>(uniqueName(name), Objects.requireNonNull(authenticator, "authenticator"), true));
+            return this;
+        }
+
+        /**
+         * Appends what a provider contributed: a request authenticator as {@link #add(String, Authenticator)}, a
+         * token authenticator as {@link #addToken(String, TokenAuthenticator)}.
+         *
+         * @throws IllegalArgumentException if {@code name} is blank or already used in this chain
+         */
+        public Builder add(String name, ChainMember member) {
+            Objects.requireNonNull(member, "member");
+            members.add(new Named<>(uniqueName(name), member.authenticator(), member instanceof ChainMember.Token));
             return this;
         }
 

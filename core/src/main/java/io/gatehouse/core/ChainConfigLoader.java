@@ -1,11 +1,11 @@
 package io.gatehouse.core;
 
+import io.gatehouse.core.internal.BoundedYaml;
 import io.gatehouse.core.internal.SafeListener;
 import io.gatehouse.core.spi.AuthenticatorProvider;
 import io.gatehouse.core.spi.ChainMember;
 import io.gatehouse.core.spi.ProviderContext;
 import io.gatehouse.core.spi.ProviderSettings;
-import io.gatehouse.core.internal.BoundedYaml;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -166,9 +166,7 @@ public final class ChainConfigLoader {
             throw new ConfigurationException(source, label, null,
                     "provider " + provider.getClass().getName() + " failed: " + e.getClass().getSimpleName(), e);
         }
-        Object authenticator = member instanceof ChainMember.Request r ? r.authenticator()
-                : ((ChainMember.Token) member).authenticator();
-        if (authenticator instanceof AutoCloseable c) {
+        if (member.authenticator() instanceof AutoCloseable c) {
             built.add(c);
         }
         Set<String> unknown = ps.unread();
@@ -177,11 +175,7 @@ public final class ChainConfigLoader {
                     "unknown setting for type '" + type + "'", null);
         }
         try {
-            if (member instanceof ChainMember.Request r) {
-                chain.add(name, r.authenticator());
-            } else {
-                chain.addToken(name, ((ChainMember.Token) member).authenticator());
-            }
+            chain.add(name, member);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(source, label, "name", e.getMessage(), null);
         }

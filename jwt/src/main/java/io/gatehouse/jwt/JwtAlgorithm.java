@@ -1,7 +1,6 @@
 package io.gatehouse.jwt;
 
 import com.nimbusds.jose.JWSAlgorithm;
-
 import java.util.EnumSet;
 import java.util.Set;
 

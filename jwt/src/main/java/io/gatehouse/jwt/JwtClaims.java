@@ -1,7 +1,6 @@
 package io.gatehouse.jwt;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

@@ -1,7 +1,6 @@
 package io.gatehouse.jwt;
 
 import io.gatehouse.core.RejectionReason;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

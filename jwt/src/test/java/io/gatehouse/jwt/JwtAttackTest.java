@@ -1,18 +1,11 @@
 package io.gatehouse.jwt;
 
-import io.gatehouse.testing.JwtFixtures;
-import static io.gatehouse.testing.JwtFixtures.b64;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import io.gatehouse.core.RejectionReason;
 import io.gatehouse.jwt.JwtException.Kind;
-
+import io.gatehouse.testing.JwtFixtures;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -30,6 +23,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import static io.gatehouse.testing.JwtFixtures.b64;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One named test per JWT attack class of reference/security.md section 3. */
 class JwtAttackTest {

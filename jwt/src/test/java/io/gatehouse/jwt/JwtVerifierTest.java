@@ -1,12 +1,8 @@
 package io.gatehouse.jwt;
 
-import io.gatehouse.testing.JwtFixtures;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import io.gatehouse.core.testing.MutableClock;
 import io.gatehouse.jwt.JwtException.Kind;
-
+import io.gatehouse.testing.JwtFixtures;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Time, audience and key-selection rules of the engine, with a fixed clock. */
 class JwtVerifierTest {

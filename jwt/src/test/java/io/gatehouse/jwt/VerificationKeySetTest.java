@@ -1,12 +1,11 @@
 package io.gatehouse.jwt;
 
 import io.gatehouse.testing.JwtFixtures;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.List;
-import org.junit.jupiter.api.Test;
 
 /** JWKS validation: security.md class 19 (weak or wrong keys in a JWKS). */
 class VerificationKeySetTest {

@@ -1,11 +1,7 @@
 package io.gatehouse.jwt;
 
-import io.gatehouse.testing.JwtFixtures;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.nimbusds.jose.util.JSONObjectUtils;
-
+import io.gatehouse.testing.JwtFixtures;
 import java.nio.file.Files;
 import java.security.KeyFactory;
 import java.security.interfaces.ECPublicKey;
@@ -16,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Wycheproof's ECDSA vectors in P1363 form ({@code r || s}, the JWS encoding) through the engine's ECDSA

@@ -1,15 +1,13 @@
 package io.gatehouse.jwt;
 
-import io.gatehouse.testing.JwtFixtures;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import com.nimbusds.jose.util.JSONObjectUtils;
-
+import io.gatehouse.testing.JwtFixtures;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Wycheproof's JWS and JWK vectors through the engine: strict parse, key set validation, signature

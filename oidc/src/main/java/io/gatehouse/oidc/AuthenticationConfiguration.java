@@ -1,9 +1,8 @@
 package io.gatehouse.oidc;
 
-import io.gatehouse.core.internal.GoText;
 import io.gatehouse.core.ConfigurationException;
 import io.gatehouse.core.internal.BoundedYaml;
-
+import io.gatehouse.core.internal.GoText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

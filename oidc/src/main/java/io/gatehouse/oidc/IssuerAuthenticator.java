@@ -1,19 +1,18 @@
 package io.gatehouse.oidc;
 
-import io.gatehouse.core.internal.GoText;
-import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
+import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.KubernetesNames;
 import io.gatehouse.core.RejectionReason;
 import io.gatehouse.core.UserInfo;
+import io.gatehouse.core.internal.GoText;
 import io.gatehouse.jwt.CompactJws;
 import io.gatehouse.jwt.JwtClaims;
 import io.gatehouse.jwt.JwtException;
 import io.gatehouse.jwt.JwtVerifier;
 import io.gatehouse.jwt.KeySource;
 import io.gatehouse.jwt.VerifiedJwt;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

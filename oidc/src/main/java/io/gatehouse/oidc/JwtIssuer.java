@@ -1,19 +1,15 @@
 package io.gatehouse.oidc;
 
-import io.gatehouse.core.internal.GoText;
 import io.gatehouse.core.ConfigurationException;
+import io.gatehouse.core.internal.GoText;
+import io.gatehouse.core.internal.PemCertificates;
 import io.gatehouse.jwt.JwtAlgorithm;
 import io.gatehouse.jwt.VerificationKey;
 import io.gatehouse.jwt.VerificationKeySet;
-
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -337,8 +333,8 @@ public final class JwtIssuer {
             List<Certificate> ca = List.of();
             if (certificateAuthority != null && !certificateAuthority.isBlank()) {
                 try {
-                    ca = parseCertificates(certificateAuthority);
-                } catch (GeneralSecurityException | IllegalArgumentException e) {
+                    ca = List.copyOf(PemCertificates.parse(certificateAuthority));
+                } catch (IllegalArgumentException e) {
                     err(errors, "issuer.certificateAuthority", "Invalid value: \"<omitted>\": no valid PEM certificates");
                 }
             }
@@ -397,16 +393,6 @@ public final class JwtIssuer {
             String path = fieldPrefix + field;
             errors.add(new String[] {path, path + ": " + detail});
         }
-    }
-
-    static List<Certificate> parseCertificates(String pem) throws GeneralSecurityException {
-        CertificateFactory cf = CertificateFactory.getInstance("X.509");
-        Collection<? extends Certificate> certs =
-                cf.generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
-        if (certs.isEmpty()) {
-            throw new IllegalArgumentException("no certificates");
-        }
-        return List.copyOf(certs);
     }
 
     static String trimSlash(String s) {

@@ -1,18 +1,17 @@
 package io.gatehouse.oidc;
 
-import io.gatehouse.core.internal.GoText;
 import io.gatehouse.core.AuthenticationListener;
-import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.AuthenticationResult.Abstained;
 import io.gatehouse.core.AuthenticationResult.Rejected;
+import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.ConfigurationException;
 import io.gatehouse.core.RejectionReason;
 import io.gatehouse.core.TokenAuthenticator;
+import io.gatehouse.core.internal.GoText;
 import io.gatehouse.jwt.CompactJws;
 import io.gatehouse.jwt.JwtClaims;
 import io.gatehouse.jwt.JwtException;
 import io.gatehouse.jwt.VerificationKeySet;
-
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;

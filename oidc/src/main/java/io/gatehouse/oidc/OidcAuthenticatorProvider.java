@@ -4,7 +4,6 @@ import io.gatehouse.core.spi.AuthenticatorProvider;
 import io.gatehouse.core.spi.ChainMember;
 import io.gatehouse.core.spi.ProviderContext;
 import io.gatehouse.core.spi.ProviderSettings;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -4,12 +4,10 @@ import io.gatehouse.core.AuthenticationListener;
 import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.ConfigurationException;
 import io.gatehouse.core.TokenAuthenticator;
-
+import io.gatehouse.core.internal.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -79,7 +77,7 @@ public final class ReloadingOidcAuthenticator implements TokenAuthenticator, Aut
         byte[] content = r.read();
         OidcAuthenticator first = r.build(content);
         r.current.set(first);
-        r.loadedDigest = sha256(content);
+        r.loadedDigest = Sha256.digest(content);
         listener.reloaded(file.toString(), first.issuerUrls().size() + " issuers");
         if (!interval.isZero()) {
             r.watcher.scheduleWithFixedDelay(r::checkQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
@@ -116,7 +114,7 @@ public final class ReloadingOidcAuthenticator implements TokenAuthenticator, Aut
             listener.reloadFailed(file.toString(), e.getMessage());
             return false;
         }
-        byte[] digest = sha256(content);
+        byte[] digest = Sha256.digest(content);
         if (Arrays.equals(digest, loadedDigest) || Arrays.equals(digest, rejectedDigest)) {
             return false;
         }
@@ -188,14 +186,6 @@ public final class ReloadingOidcAuthenticator implements TokenAuthenticator, Aut
         List<JwtIssuer> issuers = AuthenticationConfiguration.parse(new String(content, java.nio.charset.StandardCharsets.UTF_8),
                 file.toString());
         return settings.apply(OidcAuthenticator.builder()).issuers(issuers).build();
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
     }
 
     @Override

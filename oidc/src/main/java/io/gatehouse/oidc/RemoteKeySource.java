@@ -1,15 +1,14 @@
 package io.gatehouse.oidc;
 
-import io.gatehouse.core.internal.GoText;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.gatehouse.core.AuthenticationListener;
+import io.gatehouse.core.internal.GoText;
 import io.gatehouse.jwt.JwtException;
 import io.gatehouse.jwt.KeySource;
 import io.gatehouse.jwt.VerificationKey;
 import io.gatehouse.jwt.VerificationKeySet;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

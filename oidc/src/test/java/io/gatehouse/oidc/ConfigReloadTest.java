@@ -12,7 +12,6 @@ import io.gatehouse.core.ConfigurationException;
 import io.gatehouse.core.testing.MutableClock;
 import io.gatehouse.core.testing.RecordingListener;
 import io.gatehouse.testing.JwtFixtures;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;

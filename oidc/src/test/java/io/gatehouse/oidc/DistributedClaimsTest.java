@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
+import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.UserInfo;
 import io.gatehouse.testing.JwtFixtures;
-
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.ZoneOffset;

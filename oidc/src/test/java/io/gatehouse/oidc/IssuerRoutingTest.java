@@ -4,14 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.AuthenticationResult.Abstained;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
+import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.RejectionReason;
 import io.gatehouse.core.testing.LogCapture;
 import io.gatehouse.testing.JwtFixtures;
-
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Instant;

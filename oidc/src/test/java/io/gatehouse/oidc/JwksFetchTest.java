@@ -5,15 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
+import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.ConfigurationException;
 import io.gatehouse.core.RejectionReason;
 import io.gatehouse.core.testing.MutableClock;
 import io.gatehouse.core.testing.RecordingListener;
 import io.gatehouse.testing.JwtFixtures;
-
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;

@@ -11,9 +11,8 @@ import io.gatehouse.core.spi.AuthenticatorProvider;
 import io.gatehouse.core.spi.ChainMember;
 import io.gatehouse.core.spi.ProviderContext;
 import io.gatehouse.core.spi.ProviderSettings;
-
-import java.lang.module.ModuleDescriptor;
 import java.io.InputStream;
+import java.lang.module.ModuleDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -9,7 +9,6 @@ import io.gatehouse.core.ConfigurationException;
 import io.gatehouse.core.KubernetesNames;
 import io.gatehouse.core.UserInfo;
 import io.gatehouse.testing.JwtFixtures;
-
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,7 +19,6 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**

@@ -1,9 +1,9 @@
 package io.gatehouse.serviceaccount;
 
+import io.gatehouse.core.AuthenticationListener;
 import io.gatehouse.core.RejectionReason;
 import io.gatehouse.core.internal.GoText;
 import io.gatehouse.jwt.JwtClaims;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -25,9 +25,9 @@ final class BoundTokenValidator {
 
     private final ServiceAccountLookup lookup;
     private final boolean lookupEnabled;
-    private final EventSink events;
+    private final AuthenticationListener events;
 
-    BoundTokenValidator(ServiceAccountLookup lookup, EventSink events) {
+    BoundTokenValidator(ServiceAccountLookup lookup, AuthenticationListener events) {
         this.lookup = lookup;
         this.lookupEnabled = !(lookup instanceof ServiceAccountLookup.NoLookup);
         this.events = events;
@@ -115,7 +115,8 @@ final class BoundTokenValidator {
         }
 
         if (warnAfter != null && warnAfter.getEpochSecond() != 0 && now.isAfter(warnAfter)) {
-            events.warn("authentication.k8s.io/stale-token: subject: " + ServiceAccountNames.username(namespace, saName)
+            events.warning(ServiceAccountTokenAuthenticator.EVENT_SOURCE,
+                    "authentication.k8s.io/stale-token: subject: " + ServiceAccountNames.username(namespace, saName)
                     + ", seconds after warning threshold: " + (now.getEpochSecond() - warnAfter.getEpochSecond()));
         }
         String jti = claims.stringOrNull("jti");

@@ -1,5 +1,6 @@
 package io.gatehouse.serviceaccount;
 
+import io.gatehouse.core.AuthenticationListener;
 import io.gatehouse.core.RejectionReason;
 import io.gatehouse.core.internal.GoText;
 import io.gatehouse.jwt.JwtClaims;
@@ -27,9 +28,9 @@ final class LegacyTokenValidator {
 
     private final ServiceAccountLookup lookup;
     private final boolean lookupEnabled;
-    private final EventSink events;
+    private final AuthenticationListener events;
 
-    LegacyTokenValidator(ServiceAccountLookup lookup, EventSink events) {
+    LegacyTokenValidator(ServiceAccountLookup lookup, AuthenticationListener events) {
         this.lookup = lookup;
         this.lookupEnabled = !(lookup instanceof ServiceAccountLookup.NoLookup);
         this.events = events;
@@ -69,7 +70,8 @@ final class LegacyTokenValidator {
             }
             String invalidSince = secret.labels().get(SecretRecord.LEGACY_TOKEN_INVALID_SINCE_LABEL);
             if (invalidSince != null && !invalidSince.isEmpty()) {
-                events.warn("authentication.k8s.io/legacy-token-invalidated: " + secretName + "/" + namespace);
+                events.warning(ServiceAccountTokenAuthenticator.EVENT_SOURCE,
+                    "authentication.k8s.io/legacy-token-invalidated: " + secretName + "/" + namespace);
                 throw new Refusal(RejectionReason.REVOKED, "the token in secret " + namespace + "/" + secretName
                         + " for service account " + namespace + "/" + serviceAccountName + " has been marked invalid. "
                         + "Use tokens from the TokenRequest API or manually created secret-based tokens, or remove the '"

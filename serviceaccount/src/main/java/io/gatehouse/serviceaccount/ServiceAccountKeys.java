@@ -1,7 +1,8 @@
 package io.gatehouse.serviceaccount;
 
 import io.gatehouse.core.ConfigurationException;
-
+import io.gatehouse.core.internal.Pem;
+import io.gatehouse.core.internal.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -12,8 +13,6 @@ import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.CertificateFactory;
@@ -31,10 +30,20 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1Object;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
+import org.bouncycastle.asn1.x509.Certificate;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 
 /**
@@ -46,19 +55,14 @@ import org.bouncycastle.math.ec.FixedPointCombMultiplier;
  * (SPKI) and certificates (their public key). Other blocks, such as {@code EC PARAMETERS}, are skipped.
  * Private keys are reduced to their public keys for verification.
  *
+ * <p>Stricter than Go where Go is lenient: the PEM text is read by Gatehouse's one strict RFC 7468 reader, so
+ * a block that is not valid base64 fails the file (Go skips it silently), and a block's bytes must be DER
+ * (BouncyCastle's ASN.1 parser, with minimal lengths and no trailing data) to count as a key.
+ *
  * <p>Errors are {@link ConfigurationException}s naming the source; they never quote key material. All
  * methods are thread-safe and meant for configuration time, not for the request path.
  */
 public final class ServiceAccountKeys {
-
-    private static final Pattern PEM_BLOCK =
-            Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----\\r?\\n(.*?)-----END \\1-----", Pattern.DOTALL);
-
-    private static final byte[] OID_RSA = {0x2A, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xF7, 0x0D, 0x01, 0x01, 0x01};
-    private static final byte[] OID_EC = {0x2A, (byte) 0x86, 0x48, (byte) 0xCE, 0x3D, 0x02, 0x01};
-    private static final byte[] OID_P256 = {0x2A, (byte) 0x86, 0x48, (byte) 0xCE, 0x3D, 0x03, 0x01, 0x07};
-    private static final byte[] OID_P384 = {0x2B, (byte) 0x81, 0x04, 0x00, 0x22};
-    private static final byte[] OID_P521 = {0x2B, (byte) 0x81, 0x04, 0x00, 0x23};
 
     private ServiceAccountKeys() {
     }
@@ -84,7 +88,7 @@ public final class ServiceAccountKeys {
      */
     public static List<PublicKey> parsePublicKeys(String pem, String source) {
         List<PublicKey> keys = new ArrayList<>();
-        for (byte[] der : blocks(pem)) {
+        for (byte[] der : blocks(pem, source)) {
             KeyPair pair = parseAny(der);
             if (pair != null) {
                 keys.add(pair.getPublic());
@@ -112,7 +116,7 @@ public final class ServiceAccountKeys {
      * @throws ConfigurationException if the text holds no RSA or ECDSA private key
      */
     public static KeyPair parseSigningKey(String pem, String source) {
-        for (byte[] der : blocks(pem)) {
+        for (byte[] der : blocks(pem, source)) {
             KeyPair pair = parseAny(der);
             if (pair != null && pair.getPrivate() != null) {
                 return pair;
@@ -128,12 +132,7 @@ public final class ServiceAccountKeys {
      * @return the kid tokens carry
      */
     public static String keyId(PublicKey key) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Sha256.digest(key.getEncoded()));
     }
 
     private static String read(Path file) {
@@ -145,98 +144,107 @@ public final class ServiceAccountKeys {
         }
     }
 
-    private static List<byte[]> blocks(String pem) {
-        List<byte[]> out = new ArrayList<>();
-        Matcher m = PEM_BLOCK.matcher(pem);
-        while (m.find()) {
-            try {
-                out.add(Base64.getMimeDecoder().decode(m.group(2)));
-            } catch (IllegalArgumentException e) {
-                // Go's pem.Decode skips a block it cannot decode; so do we.
+    /** The bytes of every PEM block in {@code pem}, strictly parsed (a broken block fails the whole source). */
+    private static List<byte[]> blocks(String pem, String source) {
+        List<Pem.Block> parsed;
+        try {
+            parsed = Pem.parse(pem);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(source, e.getMessage());
+        }
+        List<byte[]> out = new ArrayList<>(parsed.size());
+        for (Pem.Block b : parsed) {
+            if (!b.hasHeaders()) { // RFC 1421 headers mean an encrypted key, which Kubernetes cannot read either
+                out.add(b.der());
             }
         }
         return out;
     }
 
-    /** The block as a key pair (private may be null), or null when it is no RSA or EC key at all. */
+    /**
+     * The block as a key pair (private may be null), or null when it is no RSA or EC key at all. As Kubernetes'
+     * keyutil, every structure is tried on every block whatever its label says; unlike Go, the bytes must be
+     * DER (minimal lengths, no trailing data), read with BouncyCastle's ASN.1 parser.
+     */
     private static KeyPair parseAny(byte[] der) {
+        ASN1Sequence seq = derSequence(der);
+        if (seq == null) {
+            return null;
+        }
         for (int attempt = 0; attempt < 4; attempt++) {
             try {
                 KeyPair pair = switch (attempt) {
-                    case 0 -> pkcs1(der);
-                    case 1 -> new KeyPair(spkiOrCertificate(der), null);
-                    case 2 -> sec1(der, null);
-                    default -> pkcs8(der);
+                    case 0 -> pkcs1(seq);
+                    case 1 -> new KeyPair(spkiOrCertificate(seq, der), null);
+                    case 2 -> sec1(seq, null);
+                    default -> pkcs8(seq);
                 };
                 if (pair.getPublic() instanceof RSAPublicKey || pair.getPublic() instanceof ECPublicKey) {
                     return pair;
                 }
-            } catch (IllegalArgumentException | GeneralSecurityException e) {
-                // Not this structure; try the next, as Kubernetes' keyutil does.
+            } catch (GeneralSecurityException | IOException | RuntimeException e) {
+                // Not this structure (BouncyCastle's getInstance throws unchecked exceptions of several kinds for
+                // a structure of another shape); try the next, as Kubernetes' keyutil does.
             }
         }
         return null;
     }
 
-    private static KeyPair pkcs1(byte[] der) throws GeneralSecurityException {
-        Der outer = new Der(der);
-        Der seq = outer.sequence();
-        outer.end();
-        if (seq.integer().signum() != 0) {
+    /** The DER sequence {@code der} encodes, or null when it is no sequence or not strictly DER. */
+    private static ASN1Sequence derSequence(byte[] der) {
+        try {
+            ASN1Primitive p = ASN1Primitive.fromByteArray(der); // refuses trailing bytes
+            if (p instanceof ASN1Sequence seq && Arrays.equals(p.getEncoded(ASN1Encoding.DER), der)) {
+                return seq;
+            }
+        } catch (IOException | RuntimeException e) {
+            // not ASN.1 at all
+        }
+        return null;
+    }
+
+    private static KeyPair pkcs1(ASN1Sequence seq) throws GeneralSecurityException {
+        org.bouncycastle.asn1.pkcs.RSAPrivateKey k = org.bouncycastle.asn1.pkcs.RSAPrivateKey.getInstance(seq);
+        if (k.getVersion().signum() != 0) {
             throw new IllegalArgumentException("not a two-prime PKCS#1 key");
         }
-        BigInteger n = seq.integer();
-        BigInteger e = seq.integer();
-        BigInteger d = seq.integer();
-        BigInteger p = seq.integer();
-        BigInteger q = seq.integer();
-        BigInteger dp = seq.integer();
-        BigInteger dq = seq.integer();
-        BigInteger qi = seq.integer();
-        seq.end();
         KeyFactory kf = KeyFactory.getInstance("RSA");
-        PublicKey pub = kf.generatePublic(new RSAPublicKeySpec(n, e));
-        PrivateKey priv = kf.generatePrivate(new RSAPrivateCrtKeySpec(n, e, d, p, q, dp, dq, qi));
+        PublicKey pub = kf.generatePublic(new RSAPublicKeySpec(k.getModulus(), k.getPublicExponent()));
+        PrivateKey priv = kf.generatePrivate(new RSAPrivateCrtKeySpec(k.getModulus(), k.getPublicExponent(),
+                k.getPrivateExponent(), k.getPrime1(), k.getPrime2(), k.getExponent1(), k.getExponent2(),
+                k.getCoefficient()));
         return new KeyPair(pub, priv);
     }
 
-    private static PublicKey spkiOrCertificate(byte[] der) throws GeneralSecurityException {
-        X509EncodedKeySpec spec = new X509EncodedKeySpec(der);
-        Der outer = new Der(der);
-        Der spki = outer.sequence();
-        outer.end();
-        Der algorithm = spki.sequence();
-        if (algorithm.peekTag() == Der.OID) {
-            byte[] oid = algorithm.oid();
-            if (Arrays.equals(oid, OID_RSA)) {
+    private static PublicKey spkiOrCertificate(ASN1Sequence seq, byte[] der) throws GeneralSecurityException {
+        if (seq.size() == 2) {
+            SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(seq);
+            ASN1ObjectIdentifier algorithm = spki.getAlgorithm().getAlgorithm();
+            X509EncodedKeySpec spec = new X509EncodedKeySpec(der);
+            if (PKCSObjectIdentifiers.rsaEncryption.equals(algorithm)) {
                 return KeyFactory.getInstance("RSA").generatePublic(spec);
             }
-            if (Arrays.equals(oid, OID_EC)) {
+            if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
                 return KeyFactory.getInstance("EC").generatePublic(spec);
             }
             throw new IllegalArgumentException("unsupported public key algorithm");
         }
-        // A certificate: its first element is the TBSCertificate, not an AlgorithmIdentifier.
-        return CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(der)).getPublicKey();
+        // A certificate: TBSCertificate, signature algorithm, signature.
+        Certificate.getInstance(seq);
+        return CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der)).getPublicKey();
     }
 
     /** SEC1 ECPrivateKey; {@code curveOid} comes from a PKCS#8 wrapper when the SEC1 body omits it. */
-    private static KeyPair sec1(byte[] der, byte[] curveOid) throws GeneralSecurityException {
-        Der outer = new Der(der);
-        Der seq = outer.sequence();
-        outer.end();
-        if (!seq.integer().equals(BigInteger.ONE)) {
+    private static KeyPair sec1(ASN1Sequence seq, ASN1ObjectIdentifier curveOid) throws GeneralSecurityException {
+        if (seq.size() < 2 || !(seq.getObjectAt(0) instanceof ASN1Integer version)
+                || !version.hasValue(1)) {
             throw new IllegalArgumentException("not a SEC1 key");
         }
-        BigInteger d = new BigInteger(1, seq.octetString());
-        Der params = seq.explicit(0);
+        org.bouncycastle.asn1.sec.ECPrivateKey k = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(seq);
+        BigInteger d = k.getKey();
+        ASN1Object params = k.getParametersObject();
         if (params != null) {
-            curveOid = params.oid();
-        }
-        Der pub = seq.explicit(1);
-        if (pub != null) {
-            pub.bitString(); // well formed, but not trusted: see below
+            curveOid = ASN1ObjectIdentifier.getInstance(params);
         }
         if (curveOid == null) {
             throw new IllegalArgumentException("EC key without a named curve");
@@ -252,37 +260,37 @@ public final class ServiceAccountKeys {
         return new KeyPair(kf.generatePublic(new ECPublicKeySpec(w, curve)), kf.generatePrivate(new ECPrivateKeySpec(d, curve)));
     }
 
-    private static KeyPair pkcs8(byte[] der) throws GeneralSecurityException {
-        Der outer = new Der(der);
-        Der seq = outer.sequence();
-        outer.end();
-        if (seq.integer().signum() != 0) {
+    private static KeyPair pkcs8(ASN1Sequence seq) throws GeneralSecurityException, IOException {
+        PrivateKeyInfo info = PrivateKeyInfo.getInstance(seq);
+        if (!info.getVersion().hasValue(0)) {
             throw new IllegalArgumentException("not a PKCS#8 v1 key");
         }
-        Der algorithm = seq.sequence();
-        byte[] oid = algorithm.oid();
-        byte[] inner = seq.octetString();
-        if (Arrays.equals(oid, OID_RSA)) {
+        ASN1ObjectIdentifier algorithm = info.getPrivateKeyAlgorithm().getAlgorithm();
+        ASN1Sequence inner = derSequence(info.getPrivateKey().getOctets());
+        if (inner == null) {
+            throw new IllegalArgumentException("PKCS#8 body is not DER");
+        }
+        if (PKCSObjectIdentifiers.rsaEncryption.equals(algorithm)) {
             return pkcs1(inner);
         }
-        if (Arrays.equals(oid, OID_EC)) {
-            return sec1(inner, algorithm.oid());
+        if (X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm)) {
+            return sec1(inner, ASN1ObjectIdentifier.getInstance(info.getPrivateKeyAlgorithm().getParameters()));
         }
         throw new IllegalArgumentException("unsupported private key algorithm");
     }
 
-    private static ECParameterSpec curve(byte[] oid) throws GeneralSecurityException {
+    private static ECParameterSpec curve(ASN1ObjectIdentifier oid) throws GeneralSecurityException {
         AlgorithmParameters params = AlgorithmParameters.getInstance("EC");
         params.init(new ECGenParameterSpec(curveName(oid)));
         return params.getParameterSpec(ECParameterSpec.class);
     }
 
-    private static String curveName(byte[] oid) {
-        if (Arrays.equals(oid, OID_P256)) {
+    private static String curveName(ASN1ObjectIdentifier oid) {
+        if (SECObjectIdentifiers.secp256r1.equals(oid)) {
             return "secp256r1";
-        } else if (Arrays.equals(oid, OID_P384)) {
+        } else if (SECObjectIdentifiers.secp384r1.equals(oid)) {
             return "secp384r1";
-        } else if (Arrays.equals(oid, OID_P521)) {
+        } else if (SECObjectIdentifiers.secp521r1.equals(oid)) {
             return "secp521r1";
         }
         throw new IllegalArgumentException("unsupported EC curve; only P-256, P-384 and P-521");

@@ -8,7 +8,9 @@ import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.ConfigurationException;
 import io.gatehouse.core.RejectionReason;
 import io.gatehouse.core.TokenAuthenticator;
+import io.gatehouse.core.internal.Audiences;
 import io.gatehouse.core.internal.GoText;
+import io.gatehouse.core.internal.SafeListener;
 import io.gatehouse.jwt.CompactJws;
 import io.gatehouse.jwt.JwtAlgorithm;
 import io.gatehouse.jwt.JwtException;
@@ -42,7 +44,7 @@ import java.util.Set;
  * <p>Flow: an issuer peek on the unverified payload (a token of another issuer, or not a compact JWS,
  * abstains without cryptography); strict parsing (failure abstains, as in Kubernetes); key selection by
  * {@code kid} (no kid tries every key) and signature, {@code exp}/{@code nbf}/{@code iat} with a 60 s leeway, all in
- * the oidc module's JWT engine; then the audience intersection with the requested audiences (or the API
+ * the jwt module's engine; then the audience intersection with the requested audiences (or the API
  * audiences); then the legacy or bound validator with its optional {@link ServiceAccountLookup}.
  *
  * <p>Audience-aware: {@link #isAudienceAware()} is true and the result's audiences are the intersection.
@@ -52,6 +54,9 @@ import java.util.Set;
  * <p>Immutable and thread-safe; {@link #authenticate} never throws.
  */
 public final class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
+
+    /** The source named in the warning events that carry Kubernetes' audit annotations. */
+    static final String EVENT_SOURCE = "service-account";
 
     /** The issuer of legacy secret-based tokens. */
     public static final String LEGACY_ISSUER = "kubernetes/serviceaccount";
@@ -71,7 +76,7 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
     private final JwtVerifier verifier;
     private final Clock clock;
     private final int maxTokenLength;
-    private final EventSink events;
+    private final AuthenticationListener events;
     private final LegacyTokenValidator legacy;
     private final BoundTokenValidator bound;
 
@@ -91,7 +96,7 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
                 .notBeforeLeeway(LEEWAY)
                 .issuedAtLeeway(LEEWAY)
                 .build();
-        this.events = new EventSink(b.listener);
+        this.events = SafeListener.wrap(b.listener);
         this.legacy = new LegacyTokenValidator(b.lookup, events);
         this.bound = new BoundTokenValidator(b.lookup, events);
     }
@@ -152,11 +157,11 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
         }
         if (tokenAudiences.isEmpty()) {
             // A legacy token: Kubernetes audits it and grants it the implicit audiences.
-            events.warn("authentication.k8s.io/legacy-token: " + (subject == null ? "" : subject));
+            events.warning(EVENT_SOURCE, "authentication.k8s.io/legacy-token: " + (subject == null ? "" : subject));
             tokenAudiences = apiAudiences;
         }
         List<String> wanted = requested.isEmpty() ? apiAudiences : requested;
-        List<String> granted = intersect(tokenAudiences, wanted);
+        List<String> granted = Audiences.intersect(tokenAudiences, wanted);
         if (granted.isEmpty() && !apiAudiences.isEmpty()) {
             return Rejected.of(RejectionReason.WRONG_AUDIENCE, "token audiences " + GoText.quoteList(tokenAudiences)
                     + " is invalid for the target audiences " + GoText.quoteList(wanted));
@@ -176,16 +181,6 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
             return r.toRejected();
         }
         return new Authenticated(info.toUserInfo(), granted, verified.expiresAt(), warnings);
-    }
-
-    private static List<String> intersect(List<String> tokenAudiences, List<String> wanted) {
-        List<String> out = new ArrayList<>(1);
-        for (String a : tokenAudiences) {
-            if (wanted.contains(a) && !out.contains(a)) {
-                out.add(a);
-            }
-        }
-        return out;
     }
 
     /** The engine's failure in Kubernetes' words (claims.go and jwt.go). */

@@ -73,6 +73,44 @@ class KeyFilesTest {
         assertEquals("keys.pem: data does not contain any valid RSA or ECDSA public keys", e.getMessage());
     }
 
+    /**
+     * Keys are read as strict DER with BouncyCastle's ASN.1 parser: a block whose bytes are BER (a long-form
+     * length where a short one fits), carry trailing bytes or are cut short is no key.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"non-minimal length", "trailing bytes", "truncated"})
+    void keysMustBeStrictDer(String damage) {
+        byte[] der = Base64.getMimeDecoder().decode(Fixtures.pem("rsaPublicKey.pem")
+                .replaceAll("-----[A-Z ]+-----", ""));
+        assertEquals(0x82, der[1] & 0xff, "fixture's outer SEQUENCE has a two-byte length");
+        byte[] bad = switch (damage) {
+            case "non-minimal length" -> {
+                // 0x82 LL LL -> 0x83 00 LL LL: the same length, not in its shortest form
+                byte[] b = new byte[der.length + 1];
+                b[0] = der[0];
+                b[1] = (byte) 0x83;
+                b[2] = 0;
+                System.arraycopy(der, 2, b, 3, der.length - 2);
+                yield b;
+            }
+            case "trailing bytes" -> java.util.Arrays.copyOf(der, der.length + 2);
+            default -> java.util.Arrays.copyOf(der, der.length - 1);
+        };
+        String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(bad) + "\n-----END PUBLIC KEY-----\n";
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> ServiceAccountKeys.parsePublicKeys(pem, "sa.pub"));
+        assertEquals("sa.pub: data does not contain any valid RSA or ECDSA public keys", e.getMessage());
+    }
+
+    /** One strict PEM reader: a block that is not valid base64 fails the file, naming it and the block. */
+    @Test
+    void brokenPemBlockFailsTheFileNamingIt() {
+        String pem = Fixtures.pem("rsaPublicKey.pem") + "-----BEGIN PUBLIC KEY-----\nnot*base64\n-----END PUBLIC KEY-----\n";
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> ServiceAccountKeys.parsePublicKeys(pem, "sa.pub"));
+        assertEquals("sa.pub: PEM block 2 (PUBLIC KEY) is not valid base64", e.getMessage());
+    }
+
     @Test
     void publicKeyFileIsNoSigningKey() {
         ConfigurationException e = assertThrows(ConfigurationException.class,

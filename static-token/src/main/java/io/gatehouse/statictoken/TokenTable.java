@@ -2,10 +2,9 @@ package io.gatehouse.statictoken;
 
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.UserInfo;
+import io.gatehouse.core.internal.Sha256;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +19,6 @@ import java.util.Map;
  */
 final class TokenTable {
 
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(TokenTable::newSha256);
 
     private final Map<Long, List<Entry>> entries;
     private final int size;
@@ -63,19 +61,11 @@ final class TokenTable {
 
     /** SHA-256 of the token's UTF-8 bytes. */
     static byte[] digest(String token) {
-        return SHA256.get().digest(token.getBytes(StandardCharsets.UTF_8));
+        return Sha256.digest(token);
     }
 
     private static long prefix(byte[] digest) {
         return ByteBuffer.wrap(digest, 0, 8).getLong();
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
     }
 
     private record Entry(byte[] digest, Authenticated verdict) {

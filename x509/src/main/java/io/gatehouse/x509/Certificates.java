@@ -1,9 +1,8 @@
 package io.gatehouse.x509;
 
-import java.io.ByteArrayInputStream;
+import io.gatehouse.core.internal.PemCertificates;
+import io.gatehouse.core.internal.Sha256;
 import java.math.BigInteger;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -12,7 +11,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -54,47 +52,12 @@ final class Certificates {
 
     /** A new X.509 certificate factory of the JDK (factories are not thread-safe). */
     static CertificateFactory factory() {
-        try {
-            return CertificateFactory.getInstance("X.509");
-        } catch (CertificateException e) {
-            throw new IllegalStateException("X.509 is required of every Java platform", e);
-        }
+        return PemCertificates.factory();
     }
 
-    /**
-     * Parses exactly one DER certificate with the JDK's factory.
-     *
-     * @throws CertificateException if {@code der} is not one whole DER certificate (trailing bytes, PEM text
-     *                              and anything the factory refuses)
-     */
+    /** One whole DER certificate; see {@link PemCertificates#parseDer}. */
     static X509Certificate parseDer(byte[] der) throws CertificateException {
-        if (der.length == 0 || der[0] != 0x30) {
-            throw new CertificateException("not a DER SEQUENCE");
-        }
-        X509Certificate c;
-        try {
-            c = (X509Certificate) factory().generateCertificate(new ByteArrayInputStream(der));
-        } catch (RuntimeException e) {
-            // Some JDK parsers throw unchecked exceptions on hostile input.
-            throw new CertificateException("unparseable: " + e.getClass().getSimpleName());
-        }
-        if (!Arrays.equals(c.getEncoded(), der)) {
-            throw new CertificateException("trailing data after the certificate");
-        }
-        return c;
-    }
-
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
-    });
-
-    /** SHA-256 of {@code data} (a digest per thread: looking one up costs more than hashing a certificate). */
-    static byte[] sha256(byte[] data) {
-        return SHA256.get().digest(data);
+        return PemCertificates.parseDer(der);
     }
 
     /** Kubernetes' credential id of a leaf: {@code X509SHA256=<hex of SHA-256 over the DER>}. */
@@ -104,7 +67,7 @@ final class Certificates {
 
     /** {@link #credentialId(X509Certificate)} of a leaf's encoding. */
     static String credentialId(byte[] leafDer) {
-        return "X509SHA256=" + HexFormat.of().formatHex(sha256(leafDer));
+        return "X509SHA256=" + HexFormat.of().formatHex(Sha256.digest(leafDer));
     }
 
     /**

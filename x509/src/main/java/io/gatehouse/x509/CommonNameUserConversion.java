@@ -67,11 +67,8 @@ public final class CommonNameUserConversion implements UserConversion {
         return user(chain, der, expires);
     }
 
-    /**
-     * {@link #user(List)} with the leaf's encoding and the chain's earliest notAfter (epoch milliseconds), which
-     * the authenticator already holds.
-     */
-    AuthenticationResult user(List<X509Certificate> chain, byte[] der, long expires) {
+    @Override
+    public AuthenticationResult user(List<X509Certificate> chain, byte[] der, long expires) {
         X509Certificate leaf = chain.get(0);
         SubjectNames names;
         try {

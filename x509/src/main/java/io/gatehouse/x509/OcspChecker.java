@@ -1,10 +1,10 @@
 package io.gatehouse.x509;
 
+import io.gatehouse.core.internal.ExpireAt;
 import io.gatehouse.core.internal.CappedBody;
 import io.gatehouse.core.internal.GoText;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import io.gatehouse.core.AuthenticationListener;
 import io.gatehouse.core.RejectionReason;
 import java.io.IOException;
@@ -92,32 +92,8 @@ final class OcspChecker {
                 .build();
         this.answers = Caffeine.newBuilder()
                 .maximumSize(Math.max(1, cacheMaximumSize))
-                .expireAfter(new Expiry<String, Answer>() {
-                    @Override
-                    public long expireAfterCreate(String key, Answer value, long currentTime) {
-                        Duration left = Duration.between(clock.instant(), value.nextUpdate());
-                        return left.isNegative() ? 0 : saturatedNanos(left);
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String key, Answer value, long currentTime, long currentDuration) {
-                        return expireAfterCreate(key, value, currentTime);
-                    }
-
-                    @Override
-                    public long expireAfterRead(String key, Answer value, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-                })
+                .expireAfter(ExpireAt.<String, Answer>until(clock, Answer::nextUpdate))
                 .build();
-    }
-
-    static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.gatehouse.x509;
 
-import io.gatehouse.core.internal.Pem;
+import io.gatehouse.core.internal.PemCertificates;
 import io.gatehouse.core.ConfigurationException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -93,28 +93,11 @@ final class TrustAnchors {
         if (data.length == 0) {
             throw new ConfigurationException(source, "missing content for CA bundle \"" + purpose + "::" + file + "\"");
         }
-        List<Pem.Block> blocks;
+        List<X509Certificate> certs;
         try {
-            blocks = Pem.parse(new String(data, StandardCharsets.ISO_8859_1));
+            certs = PemCertificates.parse(new String(data, StandardCharsets.ISO_8859_1));
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(source, "not a PEM CA bundle: " + e.getMessage());
-        }
-        List<X509Certificate> certs = new ArrayList<>();
-        int ordinal = 0;
-        for (Pem.Block b : blocks) {
-            ordinal++;
-            if (!b.label().equals("CERTIFICATE") || b.hasHeaders()) {
-                continue;
-            }
-            try {
-                certs.add(Certificates.parseDer(b.der()));
-            } catch (CertificateException e) {
-                throw new ConfigurationException(source, "PEM block " + ordinal + " is not a valid certificate: "
-                        + e.getMessage());
-            }
-        }
-        if (certs.isEmpty()) {
-            throw new ConfigurationException(source, "data does not contain any valid RSA or ECDSA certificates");
+            throw new ConfigurationException(source, e.getMessage());
         }
         return of(certs);
     }

@@ -20,4 +20,18 @@ public interface UserConversion {
      * @return the verdict; never null
      */
     AuthenticationResult user(List<X509Certificate> chain);
+
+    /**
+     * The verdict for a verified chain, given what the authenticator already holds: the client certificate's
+     * DER encoding and the earliest notAfter of the chain. The authenticator calls this method; the default
+     * ignores the extra arguments and calls {@link #user(List)}. Override it to use them instead of recomputing.
+     *
+     * @param chain          the verified chain, as for {@link #user(List)}
+     * @param leafDer        the DER encoding of {@code chain.get(0)}; not to be modified
+     * @param notAfterMillis the earliest notAfter in the chain, in epoch milliseconds
+     * @return the verdict; never null
+     */
+    default AuthenticationResult user(List<X509Certificate> chain, byte[] leafDer, long notAfterMillis) {
+        return user(chain);
+    }
 }

@@ -10,8 +10,8 @@ import java.util.List;
  * {@code openssl x509 -text} output and comments are common in bundles; inside a block only base64 and white
  * space are allowed. What a block's bytes mean (certificate, CRL, key) is for the caller to decode.
  *
- * <p>Messages name a block by its ordinal and label, never by its content, so that a private key can never
- * reach a log through an error.
+ * <p>Messages name a block by its ordinal and label (not even the label of a private key block), never by its
+ * content, so that a private key can never reach a log through an error.
  */
 public final class Pem {
 
@@ -55,7 +55,7 @@ public final class Pem {
             String endLine = END + label + DASHES;
             int end = text.indexOf(endLine, labelEnd);
             if (end < 0) {
-                throw new IllegalArgumentException("PEM block " + (blocks.size() + 1) + " (" + label + ") has no END line");
+                throw new IllegalArgumentException("PEM block " + (blocks.size() + 1) + named(label) + " has no END line");
             }
             String body = text.substring(labelEnd + DASHES.length(), end);
             boolean headers = body.indexOf(':') >= 0;
@@ -74,13 +74,18 @@ public final class Pem {
                 try {
                     der = Base64.getDecoder().decode(b64.toString());
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("PEM block " + (blocks.size() + 1) + " (" + label
-                            + ") is not valid base64");
+                    throw new IllegalArgumentException("PEM block " + (blocks.size() + 1) + named(label)
+                            + " is not valid base64");
                 }
             }
             blocks.add(new Block(label, headers, der));
             pos = end + endLine.length();
         }
+    }
+
+    /** The label for a message, unless it marks a private key: nothing from such a block is ever quoted. */
+    private static String named(String label) {
+        return label.contains("PRIVATE") || label.length() > 64 ? "" : " (" + label + ")";
     }
 
     private static int lineEnd(String text, int from) {

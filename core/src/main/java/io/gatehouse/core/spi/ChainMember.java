@@ -7,6 +7,9 @@ import java.util.Objects;
 /** What a provider contributes to a chain: a request authenticator or a token authenticator. */
 public sealed interface ChainMember {
 
+    /** The authenticator: an {@link Authenticator} for a {@link Request}, a {@link TokenAuthenticator} for a {@link Token}. */
+    Object authenticator();
+
     /** A request authenticator (client certificates, headers). */
     record Request(Authenticator authenticator) implements ChainMember {
         public Request {

@@ -12,7 +12,6 @@ import io.gatehouse.core.ConfigurationException;
 import io.gatehouse.core.testing.LogCapture;
 import io.gatehouse.core.testing.RecordingListener;
 import io.gatehouse.oidc.AuthenticationConfiguration;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.io.TempDir;
