@@ -1,8 +1,8 @@
 package io.gatehouse.examples.gateway;
 
-import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
+import io.gatehouse.core.AuthenticationResult;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -63,7 +63,7 @@ final class AuditLog implements Closeable {
             line.put("outcome", "unauthenticated");
         }
         line.put("credential", credential);
-        String text = Json.write(line);
+        String text = WireJson.write(line);
         synchronized (this) {
             try {
                 out.write(text);

@@ -1,9 +1,10 @@
 package io.gatehouse.examples.gateway;
 
-import io.gatehouse.core.AuthenticationChain;
-import io.gatehouse.core.AuthenticationListener;
 import io.gatehouse.bootstrap.BootstrapTokenAuthenticator;
 import io.gatehouse.bootstrap.BootstrapTokenDirectory;
+import io.gatehouse.core.AuthenticationChain;
+import io.gatehouse.core.AuthenticationListener;
+import io.gatehouse.core.spi.ChainMember;
 import io.gatehouse.oidc.LegacyOidcFlags;
 import io.gatehouse.oidc.OidcAuthenticator;
 import io.gatehouse.oidc.ReloadingOidcAuthenticator;
@@ -16,8 +17,8 @@ import io.gatehouse.statictoken.StaticTokenAuthenticator;
 import io.gatehouse.x509.DeferringTrustManager;
 import io.gatehouse.x509.X509Authenticator;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,11 +56,11 @@ final class ChainFactory {
             X509Authenticator x509 = X509Authenticator.builder().clientCaFile(o.clientCaFile()).clock(clock)
                     .listener(listener).build();
             clientTrust = x509.trustManager();
-            members.add(new Member("x509", x509));
+            members.add(new Member("x509", new ChainMember.Request(x509)));
         }
         if (o.tokenAuthFile() != null) {
-            members.add(new Member("token-file", StaticTokenAuthenticator.builder().file(o.tokenAuthFile())
-                    .listener(listener).build()));
+            members.add(new Member("token-file", new ChainMember.Token(StaticTokenAuthenticator.builder()
+                    .file(o.tokenAuthFile()).listener(listener).build())));
         }
         ServiceAccountTokenIssuer issuer = null;
         ServiceAccountDiscovery discovery = null;
@@ -76,9 +77,9 @@ final class ChainFactory {
             if (keyFiles.isEmpty()) {
                 throw new GatewayFlags.FlagException("--service-account-key-file or --service-account-signing-key-file is required");
             }
-            members.add(new Member("service-account", ServiceAccountTokenAuthenticator.builder().keyFiles(keyFiles)
-                    .issuers(o.serviceAccountIssuers()).apiAudiences(apiAudiences(o)).lookup(ServiceAccountLookup.none())
-                    .clock(clock).listener(listener).build()));
+            members.add(new Member("service-account", new ChainMember.Token(ServiceAccountTokenAuthenticator.builder()
+                    .keyFiles(keyFiles).issuers(o.serviceAccountIssuers()).apiAudiences(apiAudiences(o))
+                    .lookup(ServiceAccountLookup.none()).clock(clock).listener(listener).build())));
             String primary = o.serviceAccountIssuers().get(0);
             List<java.security.PublicKey> published = new ArrayList<>();
             for (Path f : keyFiles) {
@@ -93,12 +94,13 @@ final class ChainFactory {
         }
         if (o.enableBootstrapTokenAuth()) {
             BootstrapTokenDirectory secrets = BootstrapTokenDirectory.builder(o.bootstrapTokenDir()).listener(listener).build();
-            members.add(new Member("bootstrap", BootstrapTokenAuthenticator.builder().store(secrets).clock(clock).build()));
+            members.add(new Member("bootstrap", new ChainMember.Token(BootstrapTokenAuthenticator.builder().store(secrets)
+                    .clock(clock).build())));
         }
         if (o.authenticationConfig() != null) {
             // kube-apiserver keeps JWT authenticators after the service accounts and reloads the file.
-            members.add(new Member("oidc", ReloadingOidcAuthenticator.watch(o.authenticationConfig(), Duration.ofSeconds(5),
-                    Duration.ofMinutes(1), b -> b.clock(clock).listener(listener), listener)));
+            members.add(new Member("oidc", new ChainMember.Token(ReloadingOidcAuthenticator.watch(o.authenticationConfig(),
+                    Duration.ofSeconds(5), Duration.ofMinutes(1), b -> b.clock(clock).listener(listener), listener))));
         } else if (o.anyOidcFlag()) {
             if (o.oidcIssuerUrl() == null || o.oidcClientId() == null) {
                 throw new GatewayFlags.FlagException("--oidc-issuer-url and --oidc-client-id must be given together");
@@ -123,8 +125,8 @@ final class ChainFactory {
             if (!o.oidcSigningAlgs().isEmpty()) {
                 flags.signingAlgorithms(o.oidcSigningAlgs());
             }
-            members.add(new Member("oidc", OidcAuthenticator.builder().issuer(flags.toIssuer()).clock(clock)
-                    .listener(listener).build()));
+            members.add(new Member("oidc", new ChainMember.Token(OidcAuthenticator.builder().issuer(flags.toIssuer())
+                    .clock(clock).listener(listener).build())));
         }
         if (members.isEmpty() && !o.anonymousAuth()) {
             throw new GatewayFlags.FlagException("no authentication method configured: give --token-auth-file, "
@@ -132,12 +134,12 @@ final class ChainFactory {
                     + "--authentication-config");
         }
         AuthenticationChain requests = chain(members, o, clock, listener).anonymous(o.anonymousAuth()).build();
-        List<Member> tokens = members.stream().filter(m -> m.member() instanceof io.gatehouse.core.TokenAuthenticator).toList();
+        List<Member> tokens = members.stream().filter(m -> m.member() instanceof ChainMember.Token).toList();
         AuthenticationChain reviews = tokens.isEmpty() ? requests : chain(tokens, o, clock, listener).build();
         return new Chains(requests, reviews, issuer, discovery, clientTrust);
     }
 
-    private record Member(String name, Object member) {
+    private record Member(String name, ChainMember member) {
     }
 
     private static AuthenticationChain.Builder chain(List<Member> members, GatewayOptions o, Clock clock,
@@ -145,11 +147,7 @@ final class ChainFactory {
         AuthenticationChain.Builder b = AuthenticationChain.builder().clock(clock).listener(listener)
                 .apiAudiences(apiAudiences(o));
         for (Member m : members) {
-            if (m.member() instanceof io.gatehouse.core.TokenAuthenticator t) {
-                b.addToken(m.name(), t);
-            } else {
-                b.add(m.name(), (io.gatehouse.core.Authenticator) m.member());
-            }
+            b.add(m.name(), m.member());
         }
         return b;
     }

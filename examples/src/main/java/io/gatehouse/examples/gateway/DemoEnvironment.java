@@ -101,7 +101,7 @@ final class DemoEnvironment {
                 + "    client-key: " + clientKey + "\n"));
         kubeconfigs.add(cert);
         if (issuer != null) {
-            String uid = GatewayServer.serviceAccountUid("default", BUILDER);
+            String uid = TokenRequestEndpoint.serviceAccountUid("default", BUILDER);
             String minted = issuer.issue(TokenRequest.forServiceAccount("default", BUILDER, uid)).token();
             Path sa = directory.resolve("service-account.kubeconfig");
             writePrivate(sa, kubeconfig(server, BUILDER, "    token: " + minted + "\n"));

@@ -1,8 +1,7 @@
 package io.gatehouse.examples.gateway;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
-import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,25 +33,24 @@ record TokenRequestBody(List<String> audiences, Long expirationSeconds, Map<Stri
 
     private static TokenRequestBody json(byte[] body) {
         try {
-            Map<String, Object> spec = JSONObjectUtils.getJSONObject(
-                    JSONObjectUtils.parse(new String(body, StandardCharsets.UTF_8)), "spec");
+            JsonNode spec = WireJson.object(WireJson.readObject(body), "spec");
             if (spec == null) {
                 return new TokenRequestBody(List.of(), null, Map.of());
             }
-            String[] auds = JSONObjectUtils.getStringArray(spec, "audiences");
-            Long seconds = spec.get("expirationSeconds") instanceof Number n ? n.longValue() : null;
+            JsonNode expiration = spec.get("expirationSeconds");
+            Long seconds = expiration != null && expiration.isNumber() ? expiration.longValue() : null;
             Map<String, String> ref = new LinkedHashMap<>();
-            Map<String, Object> bound = JSONObjectUtils.getJSONObject(spec, "boundObjectRef");
+            JsonNode bound = WireJson.object(spec, "boundObjectRef");
             if (bound != null) {
                 for (String k : List.of("kind", "name", "uid")) {
-                    String v = JSONObjectUtils.getString(bound, k);
+                    String v = WireJson.string(bound, k);
                     if (v != null) {
                         ref.put(k, v);
                     }
                 }
             }
-            return new TokenRequestBody(auds == null ? List.of() : List.of(auds), seconds, ref);
-        } catch (ParseException e) {
+            return new TokenRequestBody(WireJson.strings(spec, "audiences"), seconds, ref);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("the body is not a TokenRequest");
         }
     }

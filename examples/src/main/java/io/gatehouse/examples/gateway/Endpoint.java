@@ -1,0 +1,13 @@
+package io.gatehouse.examples.gateway;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.gatehouse.core.AuthenticationResult.Authenticated;
+import java.io.IOException;
+
+/** One of the gateway's own endpoints, answering an authenticated caller. */
+@FunctionalInterface
+interface Endpoint {
+
+    /** Answers {@code ex} for {@code caller}; must send a response. */
+    void serve(HttpExchange ex, Authenticated caller) throws IOException;
+}

@@ -1,0 +1,22 @@
+package io.gatehouse.examples.gateway;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.gatehouse.core.AuthenticationResult.Authenticated;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code GET /version}, for {@code kubectl version}. */
+final class VersionEndpoint implements Endpoint {
+
+    static final String PATH = "/version";
+
+    private static final Map<String, Object> VERSION = Map.of("major", "1", "minor", "33",
+            "gitVersion", "v1.33.0-gatehouse",
+            "platform", System.getProperty("os.name").toLowerCase(Locale.ROOT) + "/" + System.getProperty("os.arch"));
+
+    @Override
+    public void serve(HttpExchange ex, Authenticated caller) throws IOException {
+        Responses.json(ex, 200, VERSION);
+    }
+}
