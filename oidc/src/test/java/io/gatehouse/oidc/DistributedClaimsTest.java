@@ -1,14 +1,11 @@
 package io.gatehouse.oidc;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
 import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.UserInfo;
 import io.gatehouse.testing.JwtFixtures;
+import io.gatehouse.testing.ScriptedIdp;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -17,6 +14,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * TestToken's distributed-claims cases (8, 9, 12-16, 18, 37) against a real HTTPS endpoint on 127.0.0.1;

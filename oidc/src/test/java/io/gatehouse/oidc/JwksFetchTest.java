@@ -1,10 +1,5 @@
 package io.gatehouse.oidc;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
 import io.gatehouse.core.AuthenticationResult;
@@ -13,6 +8,7 @@ import io.gatehouse.core.RejectionReason;
 import io.gatehouse.core.testing.MutableClock;
 import io.gatehouse.core.testing.RecordingListener;
 import io.gatehouse.testing.JwtFixtures;
+import io.gatehouse.testing.ScriptedIdp;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +25,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Discovery and JWKS over real HTTPS against {@link ScriptedIdp} on 127.0.0.1: the TestToken discovery

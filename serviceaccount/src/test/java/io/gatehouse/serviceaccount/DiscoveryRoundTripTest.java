@@ -1,46 +1,24 @@
 package io.gatehouse.serviceaccount;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
-import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
+import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.ConfigurationException;
 import io.gatehouse.core.RejectionReason;
-import io.gatehouse.oidc.JwtIssuer;
-import io.gatehouse.oidc.OidcAuthenticator;
 import io.gatehouse.jwt.CompactJws;
 import io.gatehouse.jwt.JwtAlgorithm;
 import io.gatehouse.jwt.JwtVerifier;
 import io.gatehouse.jwt.VerificationKeySet;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.junit.jupiter.api.Test;
-
-import java.io.IOException;
-import java.io.OutputStream;
-import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import io.gatehouse.oidc.JwtIssuer;
+import io.gatehouse.oidc.OidcAuthenticator;
+import io.gatehouse.testing.ScriptedIdp;
 import java.security.KeyPair;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -49,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The issuer's discovery document and JWKS let any OIDC verifier check issued tokens: served over real TLS on
- * 127.0.0.1 (JDK HttpsServer, BouncyCastle-made certificate) to the oidc module's {@link OidcAuthenticator},
+ * 127.0.0.1 (the shared scripted provider, a BouncyCastle-made certificate) to the oidc module's {@link OidcAuthenticator},
  * built from its public API only.
  */
 class DiscoveryRoundTripTest {
@@ -96,18 +74,21 @@ class DiscoveryRoundTripTest {
 
     @Test
     void oidcAuthenticatorAcceptsIssuedTokensThroughDiscovery() throws Exception {
-        Tls tls = Tls.create();
-        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
-        server.setHttpsConfigurator(new HttpsConfigurator(tls.context));
-        String url = "https://127.0.0.1:" + server.getAddress().getPort();
-        KeyPair signing = Fixtures.rsaPair();
-        ServiceAccountDiscovery discovery = ServiceAccountDiscovery.builder().issuer(url)
-                .keys(List.of(signing.getPublic(), Fixtures.ecdsaPublic())).build();
-        server.createContext("/.well-known/openid-configuration", ex -> serve(ex, discovery.openIdConfiguration()));
-        server.createContext(ServiceAccountDiscovery.JWKS_PATH, ex -> serve(ex, discovery.jwks()));
-        server.start();
+        try (ScriptedIdp server = new ScriptedIdp()) {
+            String url = server.url();
+            KeyPair signing = Fixtures.rsaPair();
+            ServiceAccountDiscovery discovery = ServiceAccountDiscovery.builder().issuer(url)
+                    .keys(List.of(signing.getPublic(), Fixtures.ecdsaPublic())).build();
+            server.answer("/.well-known/openid-configuration", ScriptedIdp.Answer.json(discovery.openIdConfiguration()));
+            server.answer(ServiceAccountDiscovery.JWKS_PATH, ScriptedIdp.Answer.json(discovery.jwks()));
+            relyOnDiscovery(url, signing);
+        }
+    }
+
+    private static void relyOnDiscovery(String url, KeyPair signing) throws Exception {
         try (OidcAuthenticator oidc = OidcAuthenticator.builder()
-                .issuer(JwtIssuer.builder(url).certificateAuthority(tls.caPem).audiences("vault").username("sub", "").build())
+                .issuer(JwtIssuer.builder(url).certificateAuthority(ScriptedIdp.caPem()).audiences("vault")
+                        .username("sub", "").build())
                 .build()) {
             ServiceAccountTokenIssuer issuer = ServiceAccountTokenIssuer.builder().signingKey(signing).issuer(url).build();
             String token = issuer.issue(TokenRequest.forServiceAccount("ns", "builder", "u")
@@ -118,8 +99,6 @@ class DiscoveryRoundTripTest {
             // A token for another audience is refused by the OIDC side, proving the check is live.
             String other = issuer.issue(TokenRequest.forServiceAccount("ns", "builder", "u").withAudiences(List.of("x"))).token();
             assertInstanceOf(Rejected.class, oidc.authenticate(other, List.of()));
-        } finally {
-            server.stop(0);
         }
     }
 
@@ -135,39 +114,5 @@ class DiscoveryRoundTripTest {
             Thread.sleep(50);
         } while (Instant.now().isBefore(deadline));
         return r;
-    }
-
-    private static void serve(HttpExchange ex, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", "application/json");
-        ex.sendResponseHeaders(200, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    /** A self-signed certificate for 127.0.0.1 and the server's SSL context. */
-    private record Tls(SSLContext context, String caPem) {
-        static Tls create() throws Exception {
-            KeyPair kp = Fixtures.fresh("ec256");
-            X500Name name = new X500Name("CN=127.0.0.1");
-            Instant now = Instant.now();
-            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
-                    Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(1))), name, kp.getPublic());
-            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
-            X509Certificate cert = new JcaX509CertificateConverter()
-                    .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            char[] pw = "test-only".toCharArray();
-            ks.setKeyEntry("server", kp.getPrivate(), pw, new java.security.cert.Certificate[] {cert});
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, pw);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), null, null);
-            String pem = "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder().encodeToString(cert.getEncoded())
-                    + "\n-----END CERTIFICATE-----\n";
-            return new Tls(ctx, pem);
-        }
     }
 }

@@ -1,12 +1,7 @@
 package io.gatehouse.serviceaccount;
 
 import io.gatehouse.core.ConfigurationException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
+import io.gatehouse.testing.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -15,6 +10,11 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Base64;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -164,12 +164,7 @@ class KeyFilesTest {
     @Test
     void spkiAndCertificateBlocksYieldTheirKey() throws Exception {
         KeyPair pair = Fixtures.fresh("ec256");
-        org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name("CN=sa-signer");
-        java.util.Date now = new java.util.Date();
-        java.security.cert.X509Certificate cert = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
-                .getCertificate(new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.ONE,
-                        now, new java.util.Date(now.getTime() + 86_400_000L), name, pair.getPublic())
-                        .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+        java.security.cert.X509Certificate cert = TestPki.cert("CN=sa-signer").keys(pair).issue().cert();
         String pem = "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder().encodeToString(cert.getEncoded())
                 + "\n-----END CERTIFICATE-----\n-----BEGIN PUBLIC KEY-----\n"
                 + Base64.getMimeEncoder().encodeToString(Fixtures.rsaPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";

@@ -1,10 +1,9 @@
 package io.gatehouse.x509;
 
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-
 import io.gatehouse.core.AuthenticationRequest;
-import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
+import io.gatehouse.core.AuthenticationResult;
+import io.gatehouse.testing.TestPki;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -13,6 +12,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * Whatever chain a client presents, {@code authenticate} returns a verdict and never throws: real

@@ -1,5 +1,6 @@
 package io.gatehouse.x509;
 
+import io.gatehouse.testing.TestPki;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

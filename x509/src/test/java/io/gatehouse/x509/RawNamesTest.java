@@ -1,10 +1,6 @@
 package io.gatehouse.x509;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.gatehouse.testing.TestPki;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +8,10 @@ import java.util.List;
 import java.util.Map;
 import javax.security.auth.x500.X500Principal;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The DER walker that reads names and the authority key identifier from a certificate's bytes agrees with the
@@ -31,7 +31,7 @@ class RawNamesTest {
             for (Object pem : pems) {
                 try {
                     X509Certificate cert = Fixtures.fromPem((String) pem);
-                    certificates.put(java.util.HexFormat.of().formatHex(Certificates.sha256(cert.getEncoded())), cert);
+                    certificates.put(java.util.HexFormat.of().formatHex(io.gatehouse.core.internal.Sha256.digest(cert.getEncoded())), cert);
                 } catch (AssertionError e) {
                     // a certificate the JDK cannot parse: nothing to compare
                 }

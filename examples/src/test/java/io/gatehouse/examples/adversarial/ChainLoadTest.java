@@ -1,15 +1,13 @@
 package io.gatehouse.examples.adversarial;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.gatehouse.bootstrap.BootstrapTokenGenerator;
 import io.gatehouse.bootstrap.GeneratedBootstrapToken;
 import io.gatehouse.core.AuthenticationChain;
 import io.gatehouse.core.AuthenticationListener;
 import io.gatehouse.core.AuthenticationRequest;
-import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
+import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.RejectionReason;
 import io.gatehouse.core.TokenCachePolicy;
 import io.gatehouse.core.testing.LogCapture;
@@ -17,6 +15,8 @@ import io.gatehouse.oidc.JwtIssuer;
 import io.gatehouse.oidc.OidcAuthenticator;
 import io.gatehouse.serviceaccount.TokenRequest;
 import io.gatehouse.statictoken.StaticTokenAuthenticator;
+import io.gatehouse.testing.ScriptedIdp;
+import io.gatehouse.testing.TestPki;
 import io.gatehouse.x509.X509Authenticator;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The whole chain under load from every core: mixed credentials of all five kinds, valid and garbage, while a
@@ -72,10 +73,10 @@ class ChainLoadTest {
             String token = LogCapture.secret(world.saIssuer.issue(TokenRequest.forServiceAccount("load", "sa-" + i, "uid-" + i)).token());
             pool.add(Expectation.always(AuthenticationRequest.bearer(token), "system:serviceaccount:load:sa-" + i));
         }
-        Pki.Issued ca = Pki.ca("load-ca", now);
+        TestPki.Issued ca = TestPki.ca("load-ca", now);
         for (int i = 0; i < 12; i++) {
             pool.add(Expectation.always(AuthenticationRequest.builder()
-                    .peerCertificates(List.of(Pki.client(ca, "cert-user-" + i, List.of(), now).certificate())).build(), "cert-user-" + i));
+                    .peerCertificates(List.of(TestPki.client(ca, "cert-user-" + i, List.of(), now).cert())).build(), "cert-user-" + i));
         }
 
         // A token file rewritten all the time: F1 in every version, F2 in every other one.
@@ -99,10 +100,10 @@ class ChainLoadTest {
             pool.add(Expectation.never(AuthenticationRequest.bearer("abcdef." + String.format("%016d", i))));
         }
 
-        KeyPair k1 = Pki.rsa();
-        KeyPair k2 = Pki.ec();
-        KeyPair k3 = Pki.ec();
-        try (ScriptedIssuer idp = new ScriptedIssuer()) {
+        KeyPair k1 = TestPki.rsaKey();
+        KeyPair k2 = TestPki.ecKey();
+        KeyPair k3 = TestPki.ecKey();
+        try (ScriptedIdp idp = new ScriptedIdp()) {
             String issuer = idp.issuer("load");
             idp.keys(List.of("k1", "k2"), List.of(k1, k2));
             pool.add(Expectation.always(AuthenticationRequest.bearer(Jws.idToken(issuer, "k1", k1, "remote-1")), "oidc:remote-1"));
@@ -112,11 +113,11 @@ class ChainLoadTest {
             try (StaticTokenAuthenticator fileTokens = StaticTokenAuthenticator.builder().file(tokenFile)
                          .reloadInterval(Duration.ofMillis(5)).listener(AuthenticationListener.NONE).build();
                  OidcAuthenticator remote = OidcAuthenticator.builder()
-                         .issuer(JwtIssuer.builder(issuer).audiences("gatehouse").username("sub", "oidc:").certificateAuthority(idp.caPem).build())
+                         .issuer(JwtIssuer.builder(issuer).audiences("gatehouse").username("sub", "oidc:").certificateAuthority(ScriptedIdp.caPem()).build())
                          .keyRefresh(Duration.ofMillis(50), Duration.ofMillis(10), Duration.ofSeconds(1))
                          .unknownKidRefetchWindow(Duration.ofMillis(50)).retryBackoff(Duration.ofMillis(20), Duration.ofMillis(100))
                          .build();
-                 X509Authenticator certificates = X509Authenticator.builder().trustAnchors(List.of(world.ca.certificate(), ca.certificate()))
+                 X509Authenticator certificates = X509Authenticator.builder().trustAnchors(List.of(world.ca.cert(), ca.cert()))
                          .cacheMaximumSize(cache ? CHAIN_CACHE_CAP : 0).listener(AuthenticationListener.NONE).build();
                  AuthenticationChain chain = AuthenticationChain.builder()
                          .add("x509", certificates)

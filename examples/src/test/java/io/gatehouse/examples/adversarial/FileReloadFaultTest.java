@@ -1,9 +1,5 @@
 package io.gatehouse.examples.adversarial;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.gatehouse.bootstrap.BootstrapTokenAuthenticator;
 import io.gatehouse.bootstrap.BootstrapTokenDirectory;
 import io.gatehouse.bootstrap.BootstrapTokenGenerator;
@@ -17,6 +13,8 @@ import io.gatehouse.core.testing.LogCapture;
 import io.gatehouse.core.testing.RecordingListener;
 import io.gatehouse.oidc.ReloadingOidcAuthenticator;
 import io.gatehouse.statictoken.StaticTokenAuthenticator;
+import io.gatehouse.testing.ScriptedIdp;
+import io.gatehouse.testing.TestPki;
 import io.gatehouse.x509.X509Authenticator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +29,9 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every watched file (token CSV, CA bundle, Secret directory, AuthenticationConfiguration) replaced by garbage,
@@ -157,14 +158,14 @@ class FileReloadFaultTest {
     @Test
     void caBundle() throws Exception {
         Instant now = Instant.now();
-        Pki.Issued ca1 = Pki.ca("reload-ca-1", now);
-        Pki.Issued ca2 = Pki.ca("reload-ca-2", now);
+        TestPki.Issued ca1 = TestPki.ca("reload-ca-1", now);
+        TestPki.Issued ca2 = TestPki.ca("reload-ca-2", now);
         X509AuthenticatorRequests certs = new X509AuthenticatorRequests(
-                Pki.client(ca1, "alice", List.of(), now), Pki.client(ca2, "bob", List.of(), now));
-        String v1 = Pki.pem(ca1.certificate());
-        String v2 = Pki.pem(ca2.certificate(), ca1.certificate());
+                TestPki.client(ca1, "alice", List.of(), now), TestPki.client(ca2, "bob", List.of(), now));
+        String v1 = TestPki.pemOf(ca1.cert());
+        String v2 = TestPki.pemOf(ca2.cert(), ca1.cert());
         // The second certificate cut off in its middle: a reader that keeps the blocks before it would trust ca2 alone.
-        String half = v2.substring(0, Pki.pem(ca2.certificate()).length() + v1.length() / 2);
+        String half = v2.substring(0, TestPki.pemOf(ca2.cert()).length() + v1.length() / 2);
         Path file = dir.resolve("ca.pem");
         replace(file, v1);
         try (X509Authenticator x509 = X509Authenticator.builder().clientCaFile(file).reloadInterval(RELOAD).cacheMaximumSize(0)
@@ -184,15 +185,15 @@ class FileReloadFaultTest {
     @Test
     void crlFile() throws Exception {
         Instant now = Instant.now();
-        Pki.Issued ca = Pki.ca("reload-crl-ca", now);
+        TestPki.Issued ca = TestPki.ca("reload-crl-ca", now);
         X509AuthenticatorRequests certs = new X509AuthenticatorRequests(
-                Pki.client(ca, "alice", List.of(), now), Pki.client(ca, "bob", List.of(), now));
+                TestPki.client(ca, "alice", List.of(), now), TestPki.client(ca, "bob", List.of(), now));
         X509Certificate bobCert = certs.bob().peerCertificates().get(0);
-        String revokesBob = Pki.pem(Pki.crl(ca, now, 1, bobCert));
-        String revokesNone = Pki.pem(Pki.crl(ca, now, 2));
+        String revokesBob = TestPki.pemOf(TestPki.crl(ca, now, 1, bobCert));
+        String revokesNone = TestPki.pemOf(TestPki.crl(ca, now, 2));
         Path file = dir.resolve("ca.crl");
         replace(file, revokesBob);
-        try (X509Authenticator x509 = X509Authenticator.builder().trustAnchors(List.of(ca.certificate())).crlFiles(List.of(file))
+        try (X509Authenticator x509 = X509Authenticator.builder().trustAnchors(List.of(ca.cert())).crlFiles(List.of(file))
                 .reloadInterval(RELOAD).cacheMaximumSize(0).listener(events).build();
              AuthenticationChain chain = AuthenticationChain.builder().add("x509", x509).listener(events).build()) {
             // Bob is revoked in the last good CRL: a broken or missing CRL must never un-revoke him.
@@ -217,9 +218,9 @@ class FileReloadFaultTest {
 
     /** Requests presenting each user's client certificate. */
     private record X509AuthenticatorRequests(AuthenticationRequest alice, AuthenticationRequest bob) {
-        X509AuthenticatorRequests(Pki.Issued a, Pki.Issued b) {
-            this(AuthenticationRequest.builder().peerCertificates(List.of(a.certificate())).build(),
-                    AuthenticationRequest.builder().peerCertificates(List.of(b.certificate())).build());
+        X509AuthenticatorRequests(TestPki.Issued a, TestPki.Issued b) {
+            this(AuthenticationRequest.builder().peerCertificates(List.of(a.cert())).build(),
+                    AuthenticationRequest.builder().peerCertificates(List.of(b.cert())).build());
         }
     }
 
@@ -267,8 +268,8 @@ class FileReloadFaultTest {
 
     @Test
     void authenticationConfiguration() throws Exception {
-        KeyPair key = Pki.rsa();
-        try (ScriptedIssuer idp = new ScriptedIssuer()) {
+        KeyPair key = TestPki.rsaKey();
+        try (ScriptedIdp idp = new ScriptedIdp()) {
             idp.keys(List.of("k1"), List.of(key));
             String first = idp.issuer("first");
             String second = idp.issuer("second");
@@ -296,11 +297,11 @@ class FileReloadFaultTest {
         assertReportedWithoutSecrets(3, List.of());
     }
 
-    private static String config(ScriptedIssuer idp, String... issuers) {
+    private static String config(ScriptedIdp idp, String... issuers) {
         StringBuilder b = new StringBuilder("apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n");
         for (String issuer : issuers) {
             b.append("- issuer:\n    url: ").append(issuer).append("\n    audiences: [gatehouse]\n    certificateAuthority: |\n");
-            idp.caPem.lines().forEach(l -> b.append("      ").append(l).append('\n'));
+            ScriptedIdp.caPem().lines().forEach(l -> b.append("      ").append(l).append('\n'));
             b.append("  claimMappings:\n    username: {claim: sub, prefix: \"\"}\n");
         }
         return b.toString();

@@ -1,8 +1,5 @@
 package io.gatehouse.examples.adversarial;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.gatehouse.bootstrap.BootstrapTokenDirectory;
 import io.gatehouse.bootstrap.BootstrapTokenGenerator;
 import io.gatehouse.bootstrap.GeneratedBootstrapToken;
@@ -15,6 +12,7 @@ import io.gatehouse.core.testing.RecordingListener;
 import io.gatehouse.oidc.AuthenticationConfiguration;
 import io.gatehouse.serviceaccount.ServiceAccountKeys;
 import io.gatehouse.statictoken.StaticTokenAuthenticator;
+import io.gatehouse.testing.TestPki;
 import io.gatehouse.x509.X509Authenticator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-
-
 import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -36,6 +32,8 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeProperty;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every configuration input Gatehouse reads (token CSV, Secret manifests, PEM bundles of CAs and of service
@@ -247,13 +245,13 @@ class HostileConfigPropertiesTest {
                     + bootstrapSecret + "\"\n  usage-bootstrap-authentication: \"true\"\n  auth-extra-groups: system:bootstrappers:x\n"
                     + "data:\n  description: " + java.util.Base64.getEncoder().encodeToString("a node".getBytes(StandardCharsets.UTF_8)) + "\n";
             java.time.Instant now = java.time.Instant.now();
-            Pki.Issued ca = Pki.ca("config-ca", now);
-            caBundle = Pki.pem(ca.certificate(), Pki.intermediate(ca, "config-intermediate", now).certificate());
-            java.security.KeyPair sa = Pki.ec();
-            String privatePem = Pki.pem(sa.getPrivate());
+            TestPki.Issued ca = TestPki.ca("config-ca", now);
+            caBundle = TestPki.pemOf(ca.cert(), TestPki.intermediate(ca, "config-intermediate", now).cert());
+            java.security.KeyPair sa = TestPki.ecKey();
+            String privatePem = TestPki.pemOf(sa.getPrivate());
             privateKeyBody = privatePem.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
             LogCapture.secret(privateKeyBody);
-            saKeys = Pki.pem(Pki.rsa().getPublic()) + privatePem + Pki.pem(ca.certificate());
+            saKeys = TestPki.pemOf(TestPki.rsaKey().getPublic()) + privatePem + TestPki.pemOf(ca.cert());
             authConfig = """
                     apiVersion: apiserver.config.k8s.io/v1
                     kind: AuthenticationConfiguration

@@ -1,7 +1,8 @@
 package io.gatehouse.examples.adversarial;
 
-import io.gatehouse.examples.adversarial.World.Credential;
 import io.gatehouse.core.AuthenticationRequest;
+import io.gatehouse.examples.adversarial.World.Credential;
+import io.gatehouse.testing.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.cert.CertificateEncodingException;
@@ -302,7 +303,7 @@ final class Mutations {
         list.add(forged(c, "jku", Jws.sign("{\"alg\":\"ES256\",\"kid\":\"" + kid + "\",\"jku\":\"https://127.0.0.1:1/jwks\"}",
                 forgedPayload, attacker)));
         list.add(forged(c, "x5c", Jws.sign("{\"alg\":\"ES256\",\"x5c\":[\"" + Base64.getEncoder().encodeToString(
-                encoded(world.attackerCa.certificate())) + "\"]}", forgedPayload, attacker)));
+                encoded(world.attackerCa.cert())) + "\"]}", forgedPayload, attacker)));
         for (String none : List.of("none", "None", "NONE", "nOnE")) {
             list.add(forged(c, "alg " + none, Jws.b64("{\"alg\":\"" + none + "\"}") + "." + Jws.b64(forgedPayload) + "."));
         }
@@ -358,26 +359,26 @@ final class Mutations {
             byte[] d = java.util.Arrays.copyOf(leaf, leaf.length + 1 + i % 64);
             return chainCase(c, "leaf with trailing bytes", false, prepend(new RawCertificate(d), rest));
         });
-        Pki.Issued impostor = Pki.client(world.attackerCa, "mallory", List.of("system:masters"), world.clock.instant());
-        Pki.Issued sameName = Pki.client(world.attackerCa, c.user().name(), List.of("system:masters"), world.clock.instant());
+        TestPki.Issued impostor = TestPki.client(world.attackerCa, "mallory", List.of("system:masters"), world.clock.instant());
+        TestPki.Issued sameName = TestPki.client(world.attackerCa, c.user().name(), List.of("system:masters"), world.clock.instant());
         List<Case> fixed = new ArrayList<>();
         // The leaf stays first (presenting another certificate first is presenting another credential, whose
         // key a TLS client would need); what follows it may come in any order, as Go's path building allows.
         List<X509Certificate> shuffled = new ArrayList<>(c.chain().subList(1, c.chain().size()));
-        shuffled.add(world.ca.certificate());
+        shuffled.add(world.ca.cert());
         Collections.reverse(shuffled);
         fixed.add(chainCase(c, "anchor and intermediates reversed", false, prepend(c.chain().get(0), shuffled)));
         fixed.add(chainCase(c, "leaf twice", false, prepend(c.chain().get(0), c.chain())));
         List<X509Certificate> withAnchor = new ArrayList<>(c.chain());
-        withAnchor.add(world.ca.certificate());
+        withAnchor.add(world.ca.cert());
         fixed.add(chainCase(c, "trust anchor appended", false, withAnchor));
         List<X509Certificate> withForeign = new ArrayList<>(c.chain());
-        withForeign.add(world.attackerCa.certificate());
+        withForeign.add(world.attackerCa.cert());
         fixed.add(chainCase(c, "foreign CA of the same name appended", false, withForeign));
-        fixed.add(chainCase(c, "forged leaf from a same-named CA", true, List.of(impostor.certificate(), world.attackerCa.certificate())));
-        fixed.add(chainCase(c, "forged leaf with the user's name", true, List.of(sameName.certificate(), world.attackerCa.certificate())));
+        fixed.add(chainCase(c, "forged leaf from a same-named CA", true, List.of(impostor.cert(), world.attackerCa.cert())));
+        fixed.add(chainCase(c, "forged leaf with the user's name", true, List.of(sameName.cert(), world.attackerCa.cert())));
         fixed.add(chainCase(c, "forged leaf with the real intermediate", true,
-                List.of(impostor.certificate(), world.intermediate.certificate())));
+                List.of(impostor.cert(), world.intermediate.cert())));
         List<X509Certificate> tooMany = new ArrayList<>(c.chain());
         for (int i = 0; i < 12; i++) {
             tooMany.add(new RawCertificate(extendBy(leaf, i + 1)));

@@ -1,19 +1,16 @@
 package io.gatehouse.examples.adversarial;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.sun.net.httpserver.HttpServer;
 import io.gatehouse.core.AuthenticationChain;
 import io.gatehouse.core.AuthenticationListener;
 import io.gatehouse.core.AuthenticationRequest;
-import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
+import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.RejectionReason;
-import io.gatehouse.x509.OcspSettings;
+import io.gatehouse.testing.TestPki;
 import io.gatehouse.x509.OcspSettings.Mode;
+import io.gatehouse.x509.OcspSettings;
 import io.gatehouse.x509.X509Authenticator;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -27,6 +24,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The OCSP responder unreachable, hanging, or answering garbage: soft-fail authenticates, hard-fail rejects,
@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class OcspFaultTest {
 
     static final Duration TIMEOUT = Duration.ofMillis(400);
-    static Pki.Issued ca;
+    static TestPki.Issued ca;
     static AuthenticationRequest client;
     static HttpServer responder;
     static URI refused;
@@ -43,8 +43,8 @@ class OcspFaultTest {
     @BeforeAll
     static void start() throws Exception {
         Instant now = Instant.now();
-        ca = Pki.ca("ocsp-fault-ca", now);
-        client = AuthenticationRequest.builder().peerCertificates(List.of(Pki.client(ca, "carol", List.of("ops"), now).certificate())).build();
+        ca = TestPki.ca("ocsp-fault-ca", now);
+        client = AuthenticationRequest.builder().peerCertificates(List.of(TestPki.client(ca, "carol", List.of("ops"), now).cert())).build();
         responder = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         responder.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "ocsp-responder");
@@ -108,7 +108,7 @@ class OcspFaultTest {
         "refused, OFF",
     })
     void theConfiguredPolicyDecides(String fault, Mode mode) throws Exception {
-        try (X509Authenticator x509 = X509Authenticator.builder().trustAnchors(List.of(ca.certificate()))
+        try (X509Authenticator x509 = X509Authenticator.builder().trustAnchors(List.of(ca.cert()))
                 .ocsp(new OcspSettings(mode, responder(fault), TIMEOUT, 16 * 1024))
                 .listener(AuthenticationListener.NONE).build();
              AuthenticationChain chain = AuthenticationChain.builder().add("x509", x509).listener(AuthenticationListener.NONE).build()) {

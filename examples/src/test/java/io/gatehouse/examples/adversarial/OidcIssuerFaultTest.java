@@ -1,20 +1,16 @@
 package io.gatehouse.examples.adversarial;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
 import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.RejectionReason;
 import io.gatehouse.core.testing.RecordingListener;
-import io.gatehouse.examples.adversarial.ScriptedIssuer.Mode;
 import io.gatehouse.oidc.IssuerHealth;
 import io.gatehouse.oidc.JwtIssuer;
 import io.gatehouse.oidc.OidcAuthenticator;
+import io.gatehouse.testing.ScriptedIdp.Fault;
+import io.gatehouse.testing.ScriptedIdp;
+import io.gatehouse.testing.TestPki;
 import java.io.IOException;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -28,6 +24,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The identity provider misbehaving under a running OIDC authenticator: down at startup, down or broken
@@ -47,10 +48,10 @@ class OidcIssuerFaultTest {
      */
     static final Duration LONGEST_WAIT = CONNECT_TIMEOUT.plus(REQUEST_TIMEOUT).plusMillis(700);
 
-    static ScriptedIssuer idp;
-    static final KeyPair K1 = Pki.rsa();
-    static final KeyPair K2 = Pki.ec();
-    static final KeyPair ATTACKER = Pki.ec();
+    static ScriptedIdp idp;
+    static final KeyPair K1 = TestPki.rsaKey();
+    static final KeyPair K2 = TestPki.ecKey();
+    static final KeyPair ATTACKER = TestPki.ecKey();
     private static int issuers;
 
     private final RecordingListener events = new RecordingListener();
@@ -58,7 +59,7 @@ class OidcIssuerFaultTest {
 
     @BeforeAll
     static void start() throws IOException {
-        idp = new ScriptedIssuer();
+        idp = new ScriptedIdp();
     }
 
     @AfterAll
@@ -68,14 +69,14 @@ class OidcIssuerFaultTest {
 
     @AfterEach
     void heal() throws IOException {
-        idp.mode(Mode.OK);
+        idp.fault(Fault.NONE);
     }
 
     /** Each test its own issuer path, so that no test sees another's keys or fetches. */
     private OidcAuthenticator authenticator() {
         issuer = idp.issuer("issuer-" + (++issuers));
         return OidcAuthenticator.builder()
-                .issuer(JwtIssuer.builder(issuer).audiences("gatehouse").username("sub", "oidc:").certificateAuthority(idp.caPem).build())
+                .issuer(JwtIssuer.builder(issuer).audiences("gatehouse").username("sub", "oidc:").certificateAuthority(ScriptedIdp.caPem()).build())
                 .fetchTimeouts(CONNECT_TIMEOUT, REQUEST_TIMEOUT)
                 .maxResponseBytes(64 * 1024)
                 .keyRefresh(Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofSeconds(1))
@@ -119,7 +120,7 @@ class OidcIssuerFaultTest {
     @Test
     void downAtStartupRejectsAsNotInitializedThenHealsByItself() throws Exception {
         idp.keys(List.of("k1"), List.of(K1));
-        idp.mode(Mode.REFUSED);
+        idp.fault(Fault.REFUSED);
         try (OidcAuthenticator oidc = authenticator()) {
             String alice = token("k1", K1, "alice");
             AtomicLong slowest = new AtomicLong();
@@ -132,7 +133,7 @@ class OidcIssuerFaultTest {
             assertEquals(IssuerHealth.State.INITIALIZING, h.state());
             assertTrue(h.problem().contains(issuer), h::problem);
 
-            idp.mode(Mode.OK);
+            idp.fault(Fault.NONE);
             awaitAuthenticated(oidc, alice, "the issuer heals");
             assertUser("oidc:alice", oidc.authenticate(alice, List.of()));
             assertTrue(oidc.health().get(0).isHealthy());
@@ -140,14 +141,14 @@ class OidcIssuerFaultTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"REFUSED", "ERROR_500", "HTML", "HUGE", "SLOW"})
-    void knownKeysKeepWorkingWhileTheProviderIsBroken(Mode broken) throws Exception {
+    @EnumSource(value = Fault.class, names = {"REFUSED", "ERROR_500", "HTML", "HUGE", "SLOW"})
+    void knownKeysKeepWorkingWhileTheProviderIsBroken(Fault broken) throws Exception {
         idp.keys(List.of("k1"), List.of(K1));
         try (OidcAuthenticator oidc = authenticator()) {
             String alice = token("k1", K1, "alice");
             awaitAuthenticated(oidc, alice, "keys are fetched");
-            int before = idp.requests.get();
-            idp.mode(broken);
+            int before = idp.requests();
+            idp.fault(broken);
             AtomicLong slowest = new AtomicLong();
             long end = System.nanoTime() + Duration.ofMillis(1_200).toNanos();
             while (System.nanoTime() < end) {
@@ -156,22 +157,22 @@ class OidcIssuerFaultTest {
                 assertFalse(timed(oidc, token("k9", ATTACKER, "mallory"), slowest).isAuthenticated());
                 Thread.sleep(10);
             }
-            if (broken != Mode.REFUSED) {
-                assertTrue(idp.requests.get() > before, "the authenticator kept trying to refresh");
+            if (broken != Fault.REFUSED) {
+                assertTrue(idp.requests() > before, "the authenticator kept trying to refresh");
             }
             IssuerHealth h = oidc.health().get(0);
             assertTrue(h.isHealthy(), "known keys stay in use: " + h);
-            if (broken != Mode.SLOW) {
+            if (broken != Fault.SLOW) {
                 assertEquals(IssuerHealth.State.DEGRADED, h.state(), h::toString);
                 assertTrue(h.lastError() != null && !h.lastError().contains("please log in"), "an error names no body: " + h.lastError());
                 assertFalse(events.eventsStartingWith("keyRefreshFailed").isEmpty(), events.events()::toString);
             }
-            if (broken == Mode.HUGE) {
-                assertTrue(idp.hugeBytesWritten.get() < ScriptedIssuer.HUGE_BYTES,
-                        "the client hung up early instead of reading 50 MiB: " + idp.hugeBytesWritten.get());
+            if (broken == Fault.HUGE) {
+                assertTrue(idp.hugeBytesWritten() < ScriptedIdp.HUGE_BYTES,
+                        "the client hung up early instead of reading 50 MiB: " + idp.hugeBytesWritten());
             }
 
-            idp.mode(Mode.OK);
+            idp.fault(Fault.NONE);
             await(Duration.ofSeconds(10), () -> oidc.health().get(0).state() == IssuerHealth.State.HEALTHY, "the issuer heals");
             assertUser("oidc:alice", oidc.authenticate(alice, List.of()));
         }
@@ -180,7 +181,7 @@ class OidcIssuerFaultTest {
     @Test
     void aSlowProviderNeverHoldsARequestThread() throws Exception {
         idp.keys(List.of("k1"), List.of(K1));
-        idp.mode(Mode.SLOW);
+        idp.fault(Fault.SLOW);
         try (OidcAuthenticator oidc = authenticator()) {
             String alice = token("k1", K1, "alice");
             AtomicLong slowest = new AtomicLong();

@@ -1,17 +1,13 @@
 package io.gatehouse.examples.adversarial;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import io.gatehouse.bootstrap.BootstrapTokenGenerator;
 import io.gatehouse.bootstrap.BootstrapTokenSecret;
 import io.gatehouse.bootstrap.GeneratedBootstrapToken;
 import io.gatehouse.core.AuthenticationChain;
 import io.gatehouse.core.AuthenticationListener;
 import io.gatehouse.core.AuthenticationRequest;
-import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.AuthenticationResult.Rejected;
+import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.ConfigurationException;
 import io.gatehouse.core.TokenCachePolicy;
 import io.gatehouse.core.testing.LogCapture;
@@ -21,6 +17,7 @@ import io.gatehouse.serviceaccount.ServiceAccountKeys;
 import io.gatehouse.serviceaccount.ServiceAccountTokenIssuer;
 import io.gatehouse.serviceaccount.TokenRequest;
 import io.gatehouse.statictoken.StaticTokenAuthenticator;
+import io.gatehouse.testing.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +27,9 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * No token, bootstrap secret or private key in any toString, verdict, explanation, event or exception
@@ -60,7 +60,7 @@ class SecretHygieneTest {
         for (java.security.KeyPair k : List.of(world.saKeys, world.oidcRsa, world.oidcEc, world.attacker)) {
             String der = Base64.getEncoder().encodeToString(k.getPrivate().getEncoded());
             s.add(der.substring(der.length() / 2, der.length() / 2 + 40));
-            String pem = Pki.pem(k.getPrivate());
+            String pem = TestPki.pemOf(k.getPrivate());
             s.add(pem.lines().skip(2).findFirst().orElseThrow());
         }
         return s;
@@ -152,7 +152,7 @@ class SecretHygieneTest {
                 assertFalse(String.valueOf(e).contains(token));
             }
         }
-        String privatePem = Pki.pem(world.attacker.getPrivate());
+        String privatePem = TestPki.pemOf(world.attacker.getPrivate());
         String body = privatePem.lines().skip(1).findFirst().orElseThrow();
         LogCapture.secret(body);
         Path key = dir.resolve("key.pem");

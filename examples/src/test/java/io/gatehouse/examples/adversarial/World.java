@@ -7,8 +7,8 @@ import io.gatehouse.bootstrap.InMemoryBootstrapTokenStore;
 import io.gatehouse.core.AuthenticationChain;
 import io.gatehouse.core.AuthenticationListener;
 import io.gatehouse.core.AuthenticationRequest;
-import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
+import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.TokenCachePolicy;
 import io.gatehouse.core.UserInfo;
 import io.gatehouse.core.testing.LogCapture;
@@ -19,6 +19,7 @@ import io.gatehouse.serviceaccount.ServiceAccountTokenAuthenticator;
 import io.gatehouse.serviceaccount.ServiceAccountTokenIssuer;
 import io.gatehouse.serviceaccount.TokenRequest;
 import io.gatehouse.statictoken.StaticTokenAuthenticator;
+import io.gatehouse.testing.TestPki;
 import io.gatehouse.x509.X509Authenticator;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -68,14 +69,14 @@ final class World {
     private static World shared;
 
     final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    final KeyPair saKeys = Pki.ec();
-    final KeyPair oidcRsa = Pki.rsa();
-    final KeyPair oidcEc = Pki.ec();
+    final KeyPair saKeys = TestPki.ecKey();
+    final KeyPair oidcRsa = TestPki.rsaKey();
+    final KeyPair oidcEc = TestPki.ecKey();
     /** A key nobody trusts: what an attacker signs with. */
-    final KeyPair attacker = Pki.ec();
-    final Pki.Issued ca;
-    final Pki.Issued intermediate;
-    final Pki.Issued attackerCa;
+    final KeyPair attacker = TestPki.ecKey();
+    final TestPki.Issued ca;
+    final TestPki.Issued intermediate;
+    final TestPki.Issued attackerCa;
     final StaticTokenAuthenticator staticTokens;
     final InMemoryBootstrapTokenStore bootstrapStore = new InMemoryBootstrapTokenStore();
     final BootstrapTokenAuthenticator bootstrap;
@@ -89,9 +90,9 @@ final class World {
 
     private World() {
         Instant now = clock.instant();
-        ca = Pki.ca("adversarial-ca", now);
-        intermediate = Pki.intermediate(ca, "adversarial-intermediate", now);
-        attackerCa = Pki.ca("adversarial-ca", now);
+        ca = TestPki.ca("adversarial-ca", now);
+        intermediate = TestPki.intermediate(ca, "adversarial-intermediate", now);
+        attackerCa = TestPki.ca("adversarial-ca", now);
 
         SecureRandom random = new SecureRandom();
         StaticTokenAuthenticator.Builder tokens = StaticTokenAuthenticator.builder();
@@ -125,9 +126,9 @@ final class World {
                 .username("sub", "oidc:").groups("groups", "oidc:").uid("uid")
                 .staticKey("rsa-1", oidcRsa.getPublic()).staticKey("ec-1", oidcEc.getPublic()).build()).build();
 
-        x509 = X509Authenticator.builder().trustAnchors(List.of(ca.certificate())).clock(clock)
+        x509 = X509Authenticator.builder().trustAnchors(List.of(ca.cert())).clock(clock)
                 .listener(AuthenticationListener.NONE).build();
-        x509Uncached = X509Authenticator.builder().trustAnchors(List.of(ca.certificate())).clock(clock)
+        x509Uncached = X509Authenticator.builder().trustAnchors(List.of(ca.cert())).clock(clock)
                 .cacheMaximumSize(0).listener(AuthenticationListener.NONE).build();
 
         staticTokenList.forEach(t -> credentials.add(new Credential(Kind.STATIC, t, List.of(), null, null)));
@@ -138,10 +139,10 @@ final class World {
         }
         credentials.add(new Credential(Kind.OIDC, oidcToken("alice", "rsa-1", oidcRsa.getPrivate()), List.of(), oidcRsa.getPrivate(), null));
         credentials.add(new Credential(Kind.OIDC, oidcToken("bob", "ec-1", oidcEc.getPrivate()), List.of(), oidcEc.getPrivate(), null));
-        Pki.Issued direct = Pki.client(ca, "x509-user-0", List.of("x509-group-a"), now);
-        Pki.Issued viaIntermediate = Pki.client(intermediate, "x509-user-1", List.of("x509-group-b", "x509-group-c"), now);
-        credentials.add(new Credential(Kind.X509, null, List.of(direct.certificate()), null, null));
-        credentials.add(new Credential(Kind.X509, null, List.of(viaIntermediate.certificate(), intermediate.certificate()), null, null));
+        TestPki.Issued direct = TestPki.client(ca, "x509-user-0", List.of("x509-group-a"), now);
+        TestPki.Issued viaIntermediate = TestPki.client(intermediate, "x509-user-1", List.of("x509-group-b", "x509-group-c"), now);
+        credentials.add(new Credential(Kind.X509, null, List.of(direct.cert()), null, null));
+        credentials.add(new Credential(Kind.X509, null, List.of(viaIntermediate.cert(), intermediate.cert()), null, null));
 
         // Every credential's user as the assembled chain says; a credential that does not authenticate is a fixture bug.
         try (AuthenticationChain chain = chain(TokenCachePolicy.DISABLED, AuthenticationListener.NONE)) {

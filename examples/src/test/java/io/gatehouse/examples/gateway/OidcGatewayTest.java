@@ -6,24 +6,19 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
-import java.net.InetSocketAddress;
+import io.gatehouse.testing.ScriptedIdp;
+import io.gatehouse.testing.TestPki;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateKey;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -31,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,7 +37,7 @@ class OidcGatewayTest {
     @TempDir
     static Path dir;
 
-    static HttpsServer idp;
+    static ScriptedIdp idp;
     static GatewayMain.Running gateway;
     static HttpClient client;
     static String issuer;
@@ -53,23 +47,15 @@ class OidcGatewayTest {
     @BeforeAll
     static void start() throws Exception {
         DemoEnvironment demo = DemoEnvironment.create(dir, Instant.now());
-        SSLContext serving = ServingTls.context(Pem.readCertificates(demo.servingCert), Pem.readPrivateKey(demo.servingKey),
-                new io.gatehouse.x509.DeferringTrustManager(List::of));
-        idp = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-        idp.setHttpsConfigurator(new HttpsConfigurator(serving));
-        issuer = "https://127.0.0.1:" + idp.getAddress().getPort();
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048);
-        signing = g.generateKeyPair();
-        String jwks = new JWKSet(new RSAKey.Builder((RSAPublicKey) signing.getPublic()).keyID("k1").build()).toString();
-        String discovery = "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer + "/jwks\"}";
-        idp.createContext("/.well-known/openid-configuration", ex -> reply(ex, discovery));
-        idp.createContext("/jwks", ex -> reply(ex, jwks));
-        idp.start();
+        idp = new ScriptedIdp();
+        issuer = idp.url();
+        signing = TestPki.rsaKey();
+        idp.keys(Map.of("k1", signing));
+        Path idpCa = Files.writeString(dir.resolve("idp-ca.pem"), ScriptedIdp.caPem());
 
         gateway = GatewayMain.start(GatewayFlags.parse(List.of("--bind-address=127.0.0.1", "--secure-port=0",
                 "--tls-cert-file=" + demo.servingCert, "--tls-private-key-file=" + demo.servingKey,
-                "--oidc-issuer-url=" + issuer, "--oidc-client-id=gateway", "--oidc-ca-file=" + demo.caFile,
+                "--oidc-issuer-url=" + issuer, "--oidc-client-id=gateway", "--oidc-ca-file=" + idpCa,
                 "--oidc-username-claim=email", "--oidc-groups-claim=groups", "--oidc-groups-prefix=oidc:"),
                 Set.of(), new LinkedHashMap<>()));
         base = "https://127.0.0.1:" + gateway.port();
@@ -82,17 +68,10 @@ class OidcGatewayTest {
             gateway.close();
         }
         if (idp != null) {
-            idp.stop(0);
+            idp.close();
         }
     }
 
-    private static void reply(com.sun.net.httpserver.HttpExchange ex, String body) throws java.io.IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(200, b.length);
-        ex.getResponseBody().write(b);
-        ex.close();
-    }
 
     private static String token(String audience, Instant expiry) throws Exception {
         JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).audience(audience).subject("u-1")
