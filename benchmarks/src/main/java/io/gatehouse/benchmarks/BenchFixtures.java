@@ -25,9 +25,9 @@ import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateKey;
-import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -182,5 +182,33 @@ final class BenchFixtures {
             b.cacheMaximumSize(0);
         }
         return b.build();
+    }
+
+    /** A self-signed certificate for 127.0.0.1: the server's TLS context and the certificate as PEM to trust. */
+    record LoopbackTls(javax.net.ssl.SSLContext context, String certificatePem) {
+    }
+
+    static LoopbackTls loopbackTls() throws Exception {
+        KeyPair tlsKeys = ec("secp256r1");
+        X500Name name = new X500Name("CN=127.0.0.1");
+        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
+                new JcaX509v3CertificateBuilder(name, BigInteger.ONE, Date.from(Instant.now().minusSeconds(60)),
+                        Date.from(Instant.now().plus(Duration.ofDays(1))), name, tlsKeys.getPublic())
+                        .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+                        .addExtension(Extension.subjectAlternativeName, false, new org.bouncycastle.asn1.x509.GeneralNames(
+                                new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.iPAddress,
+                                        "127.0.0.1")))
+                        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(tlsKeys.getPrivate())));
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("tls", tlsKeys.getPrivate(), new char[0], new java.security.cert.Certificate[] {cert});
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, new char[0]);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), null, null);
+        String pem = "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder().encodeToString(cert.getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
+        return new LoopbackTls(tls, pem);
     }
 }

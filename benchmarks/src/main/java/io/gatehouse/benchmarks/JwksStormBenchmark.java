@@ -14,33 +14,19 @@ import io.gatehouse.core.AuthenticationListener;
 import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.oidc.JwtIssuer;
 import io.gatehouse.oidc.OidcAuthenticator;
-import java.io.StringWriter;
-import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.KeyStore;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -83,24 +69,8 @@ public class JwksStormBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
-        ec.initialize(new ECGenParameterSpec("secp256r1"));
-        KeyPair tlsKeys = ec.generateKeyPair();
-        X500Name name = new X500Name("CN=127.0.0.1");
-        java.security.cert.X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
-                new JcaX509v3CertificateBuilder(name, BigInteger.ONE, Date.from(Instant.now().minusSeconds(60)),
-                        Date.from(Instant.now().plus(Duration.ofDays(1))), name, tlsKeys.getPublic())
-                        .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
-                        .addExtension(Extension.subjectAlternativeName, false,
-                                new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")))
-                        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(tlsKeys.getPrivate())));
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("tls", tlsKeys.getPrivate(), new char[0], new java.security.cert.Certificate[] {cert});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, new char[0]);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(kmf.getKeyManagers(), null, null);
+        BenchFixtures.LoopbackTls loopback = BenchFixtures.loopbackTls();
+        SSLContext tls = loopback.context();
 
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(2048);
@@ -127,14 +97,10 @@ public class JwksStormBenchmark {
         });
         idp.start();
 
-        StringWriter pem = new StringWriter();
-        try (JcaPEMWriter w = new JcaPEMWriter(pem)) {
-            w.writeObject(cert);
-        }
         authenticator = OidcAuthenticator.builder().listener(AuthenticationListener.NONE)
                 .unknownKidRefetchWindow(Duration.ofSeconds(10))
                 .issuer(JwtIssuer.builder(issuer).audiences("gateway").username("sub", "-")
-                        .certificateAuthority(pem.toString()).build())
+                        .certificateAuthority(loopback.certificatePem()).build())
                 .build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline && served.get() == 0) {

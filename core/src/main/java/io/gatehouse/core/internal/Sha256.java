@@ -25,16 +25,6 @@ public final class Sha256 {
         return digest(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /**
-     * This thread's digest, reset, for hashing in parts; finish with {@link MessageDigest#digest()} before the
-     * thread asks again.
-     */
-    public static MessageDigest threadDigest() {
-        MessageDigest d = DIGEST.get();
-        d.reset();
-        return d;
-    }
-
     /** A new SHA-256 digest of the caller's own. */
     public static MessageDigest newDigest() {
         try {
