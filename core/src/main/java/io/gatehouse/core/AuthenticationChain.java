@@ -4,6 +4,7 @@ import io.gatehouse.core.AuthenticationResult.Abstained;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
 import io.gatehouse.core.internal.Audiences;
+import io.gatehouse.core.internal.CachingTokenAuthenticator;
 import io.gatehouse.core.internal.GoText;
 import io.gatehouse.core.internal.SafeListener;
 import io.gatehouse.core.spi.ChainMember;

@@ -1,11 +1,15 @@
-package io.gatehouse.core;
+package io.gatehouse.core.internal;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.gatehouse.core.AuthenticationListener;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
-import io.gatehouse.core.internal.ExpireAt;
+import io.gatehouse.core.AuthenticationResult;
+import io.gatehouse.core.RejectionReason;
+import io.gatehouse.core.TokenAuthenticator;
+import io.gatehouse.core.TokenCachePolicy;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -18,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -28,25 +33,38 @@ import org.slf4j.LoggerFactory;
  * HMAC-SHA256(per-instance random key, length-prefixed token and audiences), so that no token sits in
  * memory as a key; concurrent misses for one key run the delegate once and share its verdict.
  */
-final class CachingTokenAuthenticator implements TokenAuthenticator {
+public final class CachingTokenAuthenticator implements TokenAuthenticator {
 
     private static final Logger LOG = LoggerFactory.getLogger(CachingTokenAuthenticator.class);
     private static final String CRASH_MESSAGE = "authentication failed unexpectedly";
     /** One hit in this many (on average; a power of two) is recorded in the eviction policy. */
     static final int RECORDED_HIT_INTERVAL = 16;
+    private static final Predicate<AuthenticationResult> KEEP_ALL = r -> true;
 
     private final TokenAuthenticator delegate;
     private final TokenCachePolicy policy;
     private final Clock clock;
     private final AuthenticationListener listener;
+    private final Predicate<AuthenticationResult> keep;
     private final ThreadLocal<Scratch> scratch;
     private final AsyncCache<Key, AuthenticationResult> cache;
     /** Reads a finished verdict without recording the read in Caffeine's eviction policy. */
     private final com.github.benmanes.caffeine.cache.Policy<Key, AuthenticationResult> quiet;
 
-    CachingTokenAuthenticator(TokenAuthenticator delegate, TokenCachePolicy policy, Clock clock,
-                              AuthenticationListener listener) {
+    /** A cache keeping every verdict for its policy's TTL. */
+    public CachingTokenAuthenticator(TokenAuthenticator delegate, TokenCachePolicy policy, Clock clock,
+                                     AuthenticationListener listener) {
+        this(delegate, policy, clock, listener, KEEP_ALL);
+    }
+
+    /**
+     * A cache keeping only the verdicts {@code keep} accepts, each for its policy's TTL; the others are shared with
+     * concurrent callers of the same key and then dropped.
+     */
+    public CachingTokenAuthenticator(TokenAuthenticator delegate, TokenCachePolicy policy, Clock clock,
+                                     AuthenticationListener listener, Predicate<AuthenticationResult> keep) {
         this.delegate = delegate;
+        this.keep = keep;
         this.policy = policy;
         this.clock = clock;
         this.listener = listener;
@@ -115,7 +133,7 @@ final class CachingTokenAuthenticator implements TokenAuthenticator {
             return verdict;
         }
         mine.complete(verdict);
-        if (ttlNanos(verdict) <= 0) {
+        if (ttlNanos(verdict) <= 0 || !keep.test(verdict)) {
             // Not to be kept: waiters already share it through the future. Dropping the entry now keeps an
             // attacker's stream of garbage tokens from filling the cache and evicting good entries.
             cache.asMap().remove(key, mine);
@@ -142,7 +160,7 @@ final class CachingTokenAuthenticator implements TokenAuthenticator {
     }
 
     /** How many verdicts the cache holds now (after pending clean-up); for tests. */
-    long size() {
+    public long size() {
         cache.synchronous().cleanUp();
         return cache.synchronous().estimatedSize();
     }

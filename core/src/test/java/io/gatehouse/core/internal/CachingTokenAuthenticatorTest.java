@@ -1,11 +1,17 @@
-package io.gatehouse.core;
+package io.gatehouse.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gatehouse.core.AuthenticationListener;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
+import io.gatehouse.core.AuthenticationResult;
+import io.gatehouse.core.RejectionReason;
+import io.gatehouse.core.TokenAuthenticator;
+import io.gatehouse.core.TokenCachePolicy;
+import io.gatehouse.core.UserInfo;
 import io.gatehouse.core.testing.MutableClock;
 import io.gatehouse.core.testing.RecordingListener;
 import java.time.Duration;
@@ -247,5 +253,21 @@ class CachingTokenAuthenticatorTest {
         c.authenticate("good", List.of());
         String event = listener.events().get(0);
         assertTrue(event.matches("cacheMiss hmac:[0-9a-f]{12}"), event);
+    }
+
+    @Test
+    void verdictsTheKeepRuleRefusesAreNotKept() {
+        CachingTokenAuthenticator c = new CachingTokenAuthenticator((t, a) -> {
+            calls.incrementAndGet();
+            return alice(null).authenticate(t, a);
+        }, new TokenCachePolicy(Duration.ofMinutes(2), Duration.ofMinutes(2), 1000), clock, listener,
+                r -> r instanceof Authenticated);
+        c.authenticate("good", List.of());
+        c.authenticate("good", List.of());
+        assertEquals(1, calls.get(), "a kept success is served from the cache");
+        c.authenticate("bad", List.of());
+        c.authenticate("bad", List.of());
+        assertEquals(3, calls.get(), "a refusal the rule does not keep is asked again, whatever the failure TTL");
+        assertEquals(1, c.size());
     }
 }
