@@ -22,7 +22,8 @@ module io.gatehouse.core {
             io.gatehouse.bootstrap,
             io.gatehouse.jwt,
             io.gatehouse.oidc,
-            io.gatehouse.serviceaccount;
+            io.gatehouse.serviceaccount,
+            io.gatehouse.webhook;
 
     uses io.gatehouse.core.spi.AuthenticatorProvider;
 }

@@ -61,7 +61,13 @@ public final class QuickProfile {
             new Target("X509Benchmark.uncached", "X509Benchmark.rawRsaVerifyOfTbs", 1.15, 0, "x509 uncached"),
             new Target("X509Benchmark.cached", null, 0, 1000, "x509 cached"),
             new Target("ChainBenchmark.allFiveOidc", "ChainBenchmark.oidcOnly", 1.05, 0, "chain, OIDC token"),
-            new Target("ChainBenchmark.allFiveServiceAccount", "ChainBenchmark.serviceAccountOnly", 1.05, 0, "chain, SA token"));
+            new Target("ChainBenchmark.allFiveServiceAccount", "ChainBenchmark.serviceAccountOnly", 1.05, 0, "chain, SA token"),
+            new Target("WebhookBenchmark.chainCacheHitWithWebhook", "TokenCacheBenchmark.baselineHmacPlusCaffeineHit", 1.5,
+                    0, "webhook verdict, chain cache"),
+            new Target("WebhookBenchmark.webhookCacheHit", "TokenCacheBenchmark.baselineHmacPlusCaffeineHit", 1.5, 0,
+                    "webhook verdict, its own cache"),
+            new Target("WebhookBenchmark.webhookUncached", "WebhookBenchmark.bareHttpClientPost", 0, 0,
+                    "webhook review over a bare POST"));
 
     /** Run again on two threads: no shared lock may sit on these paths (target: two threads >= 1.8x one). */
     private static final String SCALING = "io\\.gatehouse\\.benchmarks\\.(TokenCacheBenchmark\\.chainCacheHit"
@@ -75,7 +81,7 @@ public final class QuickProfile {
         boolean longProfile = false;
         boolean scaling = true;
         String jvm = null;
-        String include = "io\\.gatehouse\\.benchmarks\\.(Jwt|ServiceAccount|TokenCache|Methods|X509|Chain|TokenFileLoad|JwksStorm|Ed25519)Benchmark\\..*";
+        String include = "io\\.gatehouse\\.benchmarks\\.(Jwt|ServiceAccount|TokenCache|Methods|X509|Chain|TokenFileLoad|JwksStorm|Ed25519|Webhook)Benchmark\\..*";
         for (String a : args) {
             if (a.equals("--long")) {
                 longProfile = true;

@@ -373,6 +373,25 @@ public final class TestPki {
         return out.toString();
     }
 
+    /**
+     * A private key in OpenSSL's traditional form: PKCS#1 {@code RSA PRIVATE KEY}, or SEC1 {@code EC PRIVATE KEY}
+     * naming its curve inside, as {@code openssl ecparam -genkey} writes it.
+     */
+    public static String traditionalKeyPem(PrivateKey key) {
+        try {
+            org.bouncycastle.asn1.pkcs.PrivateKeyInfo info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getEncoded());
+            if (key.getAlgorithm().equals("RSA")) {
+                return pem("RSA PRIVATE KEY", info.parsePrivateKey().toASN1Primitive().getEncoded());
+            }
+            ASN1Encodable curve = info.getPrivateKeyAlgorithm().getParameters();
+            BigInteger d = ((java.security.interfaces.ECPrivateKey) key).getS();
+            int bits = ((java.security.interfaces.ECPrivateKey) key).getParams().getOrder().bitLength();
+            return pem("EC PRIVATE KEY", new org.bouncycastle.asn1.sec.ECPrivateKey(bits, d, curve).getEncoded());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static String privateKeyPem(PrivateKey key) {
         return pem("PRIVATE KEY", key.getEncoded());
     }
