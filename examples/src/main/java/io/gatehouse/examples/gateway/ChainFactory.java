@@ -14,6 +14,7 @@ import io.gatehouse.serviceaccount.ServiceAccountLookup;
 import io.gatehouse.serviceaccount.ServiceAccountTokenAuthenticator;
 import io.gatehouse.serviceaccount.ServiceAccountTokenIssuer;
 import io.gatehouse.statictoken.StaticTokenAuthenticator;
+import io.gatehouse.webhook.WebhookTokenAuthenticator;
 import io.gatehouse.x509.DeferringTrustManager;
 import io.gatehouse.x509.X509Authenticator;
 import java.nio.file.Path;
@@ -128,10 +129,15 @@ final class ChainFactory {
             members.add(new Member("oidc", new ChainMember.Token(OidcAuthenticator.builder().issuer(flags.toIssuer())
                     .clock(clock).listener(listener).build())));
         }
+        if (o.webhookConfigFile() != null) {
+            // kube-apiserver asks the webhook last, after every authenticator it has itself.
+            members.add(new Member("webhook", new ChainMember.Token(WebhookTokenAuthenticator.builder(o.webhookConfigFile())
+                    .version(o.webhookVersion()).cacheTtl(o.webhookCacheTtl()).apiAudiences(apiAudiences(o)).build())));
+        }
         if (members.isEmpty() && !o.anonymousAuth()) {
             throw new GatewayFlags.FlagException("no authentication method configured: give --token-auth-file, "
                     + "--client-ca-file, --enable-bootstrap-token-auth, --service-account-key-file, --oidc-issuer-url or "
-                    + "--authentication-config");
+                    + "--authentication-config or --authentication-token-webhook-config-file");
         }
         AuthenticationChain requests = chain(members, o, clock, listener).anonymous(o.anonymousAuth()).build();
         List<Member> tokens = members.stream().filter(m -> m.member() instanceof ChainMember.Token).toList();

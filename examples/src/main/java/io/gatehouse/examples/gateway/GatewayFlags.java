@@ -1,5 +1,7 @@
 package io.gatehouse.examples.gateway;
 
+import io.gatehouse.core.spi.ProviderSettings;
+import io.gatehouse.webhook.WebhookTokenAuthenticator;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -32,7 +34,8 @@ final class GatewayFlags {
             "service-account-issuer", "service-account-signing-key-file", "api-audiences", "oidc-issuer-url",
             "oidc-client-id", "oidc-ca-file", "oidc-username-claim", "oidc-username-prefix", "oidc-groups-claim",
             "oidc-groups-prefix", "oidc-required-claim", "oidc-signing-algs", "authentication-config",
-            "audit-log-path", "upstream");
+            "audit-log-path", "upstream", "authentication-token-webhook-config-file",
+            "authentication-token-webhook-version", "authentication-token-webhook-cache-ttl");
 
     private GatewayFlags() {
     }
@@ -98,6 +101,9 @@ final class GatewayFlags {
                 requiredClaims(repeated.getOrDefault("oidc-required-claim", List.of())),
                 commaList(single.get("oidc-signing-algs")),
                 path(single, "authentication-config"),
+                path(single, "authentication-token-webhook-config-file"),
+                single.getOrDefault("authentication-token-webhook-version", WebhookTokenAuthenticator.DEFAULT_VERSION),
+                duration(single, "authentication-token-webhook-cache-ttl", WebhookTokenAuthenticator.DEFAULT_CACHE_TTL),
                 bool(single, "anonymous-auth", false),
                 single.get("audit-log-path"),
                 upstream(single.get("upstream")));
@@ -109,6 +115,11 @@ final class GatewayFlags {
         if (o.authenticationConfig() != null && o.anyOidcFlag()) {
             // kube-apiserver's own wording.
             throw new FlagException("authentication-config file and oidc-* flags are mutually exclusive");
+        }
+        if (!o.webhookVersion().equals("v1") && !o.webhookVersion().equals("v1beta1")) {
+            // kube-apiserver's own wording.
+            throw new FlagException("unsupported authentication webhook version \"" + o.webhookVersion()
+                    + "\", supported versions are \"v1\", \"v1beta1\"");
         }
         if ((o.tlsCertFile() == null) != (o.tlsPrivateKeyFile() == null)) {
             throw new FlagException("--tls-cert-file and --tls-private-key-file must be given together");
@@ -148,6 +159,16 @@ final class GatewayFlags {
             case "false", "0", "f", "F", "FALSE", "False" -> false;
             default -> throw new FlagException("invalid argument \"" + v + "\" for --" + name + ": must be true or false");
         };
+    }
+
+    private static java.time.Duration duration(Map<String, String> flags, String name, java.time.Duration dflt)
+            throws FlagException {
+        String v = flags.get(name);
+        if (v == null) {
+            return dflt;
+        }
+        return ProviderSettings.parseDuration(v).filter(d -> !d.isNegative()).orElseThrow(() -> new FlagException(
+                "invalid argument \"" + v + "\" for --" + name + ": a Go duration such as 2m or 30s"));
     }
 
     private static Path path(Map<String, String> flags, String name) {

@@ -30,6 +30,9 @@ import java.util.Map;
  * @param oidcRequiredClaims    {@code --oidc-required-claim}, repeatable key=value
  * @param oidcSigningAlgs       {@code --oidc-signing-algs}
  * @param authenticationConfig  {@code --authentication-config}
+ * @param webhookConfigFile     {@code --authentication-token-webhook-config-file}, or null
+ * @param webhookVersion        {@code --authentication-token-webhook-version} ({@code v1beta1} by default)
+ * @param webhookCacheTtl       {@code --authentication-token-webhook-cache-ttl} (2m by default)
  * @param anonymousAuth         {@code --anonymous-auth}; false unless set (kube-apiserver's default is true)
  * @param auditLogPath          {@code --audit-log-path}; {@code -} for standard output
  * @param upstream              {@code --upstream}: where authenticated requests are proxied, or null
@@ -58,6 +61,9 @@ record GatewayOptions(
         Map<String, String> oidcRequiredClaims,
         List<String> oidcSigningAlgs,
         Path authenticationConfig,
+        Path webhookConfigFile,
+        String webhookVersion,
+        java.time.Duration webhookCacheTtl,
         boolean anonymousAuth,
         String auditLogPath,
         java.net.URI upstream) {
