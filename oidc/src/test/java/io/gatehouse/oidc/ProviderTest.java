@@ -92,6 +92,27 @@ class ProviderTest {
     }
 
     @Test
+    void serviceAccountIssuersAreDisallowedAsJwtIssuers() throws Exception {
+        Path file = Files.writeString(dir.resolve("auth.yaml"), """
+                apiVersion: apiserver.config.k8s.io/v1
+                kind: AuthenticationConfiguration
+                jwt:
+                - issuer: {url: https://auth.example.com, audiences: [a]}
+                  claimMappings: {username: {claim: sub, prefix: ''}}
+                """);
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> create(Map.of(
+                "authenticationConfig", file.toString(),
+                "disallowedIssuers", List.of("https://kubernetes.default.svc", "https://auth.example.com"))));
+        assertTrue(e.getMessage().endsWith("jwt[0].issuer.url: Invalid value: \"https://auth.example.com\": URL must not "
+                + "overlap with disallowed issuers: [https://auth.example.com https://kubernetes.default.svc]"), e.getMessage());
+        assertTrue(e.getMessage().contains(file.toString()), "names the file: " + e.getMessage());
+        try (OidcAuthenticator a = create(Map.of("authenticationConfig", file.toString(),
+                "disallowedIssuers", List.of("https://kubernetes.default.svc")))) {
+            assertEquals(List.of("https://auth.example.com"), a.issuerUrls());
+        }
+    }
+
+    @Test
     void moduleExportsOnlyTheApi() throws Exception {
         Path classes = Path.of(OidcAuthenticator.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         ModuleDescriptor d;
