@@ -18,10 +18,10 @@ import java.util.Set;
  * {@code v1beta1} or {@code v1alpha1}): its {@code jwt:} list becomes {@link JwtIssuer}s. Decoding is strict
  * (unknown fields are errors) and validation uses Kubernetes' field paths and messages.
  *
- * <p>CEL is not supported yet: a file that sets any {@code expression}, {@code valueExpression} or
- * {@code userValidationRules} fails to load with "CEL expressions are not supported yet", naming the field,
- * rather than having the rule silently ignored. {@code egressSelectorType} and {@code anonymous} are refused
- * the same way.
+ * <p>CEL expressions ({@code claimValidationRules[].expression}, {@code claimMappings.*.expression},
+ * {@code extra[].valueExpression}) are compiled at load; a compile or type error fails the load with
+ * Kubernetes' field path. {@code userValidationRules} are refused by name rather than ignored, and so are
+ * {@code egressSelectorType} (there is no egress selector) and {@code anonymous} (the chain configures it).
  *
  * <p>Stateless and thread-safe.
  */
@@ -30,7 +30,6 @@ public final class AuthenticationConfiguration {
     private static final Set<String> VERSIONS = Set.of("apiserver.config.k8s.io/v1", "apiserver.config.k8s.io/v1beta1",
             "apiserver.config.k8s.io/v1alpha1");
     private static final int MAX_JWT = 64;
-    private static final String NO_CEL = "CEL expressions are not supported yet";
 
     private AuthenticationConfiguration() {
     }
@@ -89,7 +88,7 @@ public final class AuthenticationConfiguration {
         Map<String, Object> jwt = r.map(entry, p);
         r.allowOnly(jwt, p, "issuer", "claimValidationRules", "claimMappings", "userValidationRules");
         if (jwt.containsKey("userValidationRules")) {
-            throw r.fail(p + "userValidationRules", NO_CEL);
+            throw r.fail(p + "userValidationRules", "userValidationRules are not supported by Gatehouse");
         }
         Map<String, Object> iss = r.map(jwt.get("issuer"), p + "issuer");
         r.allowOnly(iss, p + "issuer.", "url", "discoveryURL", "certificateAuthority", "audiences",
@@ -124,7 +123,12 @@ public final class AuthenticationConfiguration {
                 throw r.fail(rp, "Invalid value: \"\": claim and expression can't both be set");
             }
             if (expression != null && !expression.isEmpty()) {
-                throw r.fail(rp + ".expression", NO_CEL);
+                if (rule.get("requiredValue") != null) {
+                    throw r.fail(rp + ".requiredValue", "Invalid value: " + GoText.quote(String.valueOf(rule.get("requiredValue")))
+                            + ": may not be specified when expression is set");
+                }
+                b.claimValidationRule(expression, r.string(rule, rp + ".", "message"));
+                continue;
             }
             if (claim == null || claim.isEmpty()) {
                 throw r.fail(rp, "Required value: claim or expression is required");
@@ -139,27 +143,35 @@ public final class AuthenticationConfiguration {
         String mp = p + "claimMappings";
         Map<String, Object> mappings = r.map(jwt.get("claimMappings"), mp);
         r.allowOnly(mappings, mp + ".", "username", "groups", "uid", "extra");
-        if (mappings.get("extra") != null && !r.list(mappings.get("extra"), mp + ".extra").isEmpty()) {
-            throw r.fail(mp + ".extra[0].valueExpression", NO_CEL);
+        List<Object> extra = r.list(mappings.get("extra"), mp + ".extra");
+        for (int i = 0; i < extra.size(); i++) {
+            String ep = mp + ".extra[" + i + "]";
+            Map<String, Object> e = r.map(extra.get(i), ep);
+            r.allowOnly(e, ep + ".", "key", "valueExpression");
+            b.extra(r.string(e, ep + ".", "key"), r.string(e, ep + ".", "valueExpression"));
         }
         String[] username = claimMapping(r, mappings.get("username"), mp + ".username", true);
-        b.username(username[0], username[1]);
+        b.username(username[0], username[1]).usernameExpression(username[2]);
         if (mappings.get("groups") != null) {
             String[] groups = claimMapping(r, mappings.get("groups"), mp + ".groups", true);
             if (groups[0] != null && !groups[0].isEmpty()) {
                 b.groups(groups[0], groups[1]);
+            } else if (groups[1] != null) {
+                b.groups(null, groups[1]);
             }
+            b.groupsExpression(groups[2]);
         }
         if (mappings.get("uid") != null) {
             String[] uid = claimMapping(r, mappings.get("uid"), mp + ".uid", false);
             if (uid[0] != null && !uid[0].isEmpty()) {
                 b.uid(uid[0]);
             }
+            b.uidExpression(uid[2]);
         }
         return b.build();
     }
 
-    /** {claim, prefix} of a {@code PrefixedClaimOrExpression} / {@code ClaimOrExpression}. */
+    /** {claim, prefix, expression} of a {@code PrefixedClaimOrExpression} / {@code ClaimOrExpression}. */
     private static String[] claimMapping(Reader r, Object value, String path, boolean prefixed) {
         Map<String, Object> m = value == null ? Map.of() : r.map(value, path);
         if (prefixed) {
@@ -167,15 +179,9 @@ public final class AuthenticationConfiguration {
         } else {
             r.allowOnly(m, path + ".", "claim", "expression");
         }
-        String claim = r.string(m, path + ".", "claim");
-        String expression = r.string(m, path + ".", "expression");
-        if (claim != null && !claim.isEmpty() && expression != null && !expression.isEmpty()) {
-            throw r.fail(path, "Invalid value: \"\": claim and expression can't both be set");
-        }
-        if (expression != null && !expression.isEmpty()) {
-            throw r.fail(path + ".expression", NO_CEL);
-        }
-        return new String[] {claim, prefixed ? r.string(m, path + ".", "prefix") : null};
+        // Exclusivity (claim vs expression, prefix with an expression) is JwtIssuer's, with Kubernetes' messages.
+        return new String[] {r.string(m, path + ".", "claim"), prefixed ? r.string(m, path + ".", "prefix") : null,
+            r.string(m, path + ".", "expression")};
     }
 
     /** Typed reads with field paths in errors. */

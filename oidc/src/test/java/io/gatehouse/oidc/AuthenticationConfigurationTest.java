@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-/** Kubernetes' AuthenticationConfiguration file: v1 and v1beta1, validation messages, CEL refused by name. */
+/** Kubernetes' AuthenticationConfiguration file: v1 and v1beta1, validation messages, CEL compiled at load. */
 class AuthenticationConfigurationTest {
 
     static final String ENTRY = """
@@ -55,17 +55,42 @@ class AuthenticationConfigurationTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "claim rule expression | claimValidationRules: [{expression: 'claims.hd == \"x\"', message: m}] | jwt[0].claimValidationRules[0].expression: CEL expressions are not supported yet",
-        "username expression | claimMappings: {username: {expression: 'claims.sub'}} | jwt[0].claimMappings.username.expression: CEL expressions are not supported yet",
-        "groups expression | claimMappings: {username: {claim: sub, prefix: ''}, groups: {expression: 'claims.g'}} | jwt[0].claimMappings.groups.expression: CEL expressions are not supported yet",
-        "uid expression | claimMappings: {username: {claim: sub, prefix: ''}, uid: {expression: 'claims.sub'}} | jwt[0].claimMappings.uid.expression: CEL expressions are not supported yet",
-        "extra | claimMappings: {username: {claim: sub, prefix: ''}, extra: [{key: example.org/a, valueExpression: 'claims.a'}]} | jwt[0].claimMappings.extra[0].valueExpression: CEL expressions are not supported yet",
-        "user rules | userValidationRules: [{expression: 'true', message: m}] | jwt[0].userValidationRules: CEL expressions are not supported yet"})
-    void celIsRefusedNamingTheField(String name, String yaml, String expected) {
+        "claim rule not bool | claimValidationRules: [{expression: 'claims.hd', message: m}] | jwt[0].claimValidationRules[0].expression: Invalid value: \"claims.hd\": must evaluate to bool",
+        "claim rule with requiredValue | claimValidationRules: [{expression: 'true', requiredValue: x}] | jwt[0].claimValidationRules[0].requiredValue: Invalid value: \"x\": may not be specified when expression is set",
+        "username wrong variable | claimMappings: {username: {expression: 'user.username'}} | jwt[0].claimMappings.username.expression: Invalid value: \"user.username\": compilation failed: ERROR: <input>:1:1: undeclared reference to 'user' (in container '')",
+        "username prefix with expression | claimMappings: {username: {expression: 'claims.sub', prefix: ''}} | jwt[0].claimMappings.username.prefix: Invalid value: \"\": may not be specified when expression is set",
+        "groups claim and expression | claimMappings: {username: {claim: sub, prefix: ''}, groups: {claim: g, expression: 'claims.g'}} | jwt[0].claimMappings.groups: Invalid value: \"\": claim and expression can't both be set",
+        "uid claim and expression | claimMappings: {username: {claim: sub, prefix: ''}, uid: {claim: sub, expression: 'claims.sub'}} | jwt[0].claimMappings.uid: Invalid value: \"\": claim and expression can't both be set",
+        "extra without domain | claimMappings: {username: {claim: sub, prefix: ''}, extra: [{key: foo, valueExpression: 'claims.a'}]} | jwt[0].claimMappings.extra[0].key: Invalid value: \"foo\": must be a domain-prefixed path (such as \"acme.io/foo\")",
+        "extra duplicate | claimMappings: {username: {claim: sub, prefix: ''}, extra: [{key: a.io/b, valueExpression: 'claims.a'}, {key: a.io/b, valueExpression: 'claims.b'}]} | jwt[0].claimMappings.extra[1].key: Duplicate value: \"a.io/b\"",
+        "extra empty expression | claimMappings: {username: {claim: sub, prefix: ''}, extra: [{key: a.io/b}]} | jwt[0].claimMappings.extra[0].valueExpression: Required value: valueExpression is required",
+        "user rules | userValidationRules: [{expression: 'true', message: m}] | jwt[0].userValidationRules: userValidationRules are not supported by Gatehouse"})
+    void celIsValidatedAtLoadNamingTheFileAndField(String name, String yaml, String expected) {
         String entry = "- issuer: {url: https://auth.example.com, audiences: [a]}\n  " + yaml + "\n"
                 + (yaml.startsWith("claimMappings") ? "" : "  claimMappings: {username: {claim: sub, prefix: ''}}\n");
         String m = message(file("v1", entry));
-        assertTrue(m.endsWith(expected), m);
+        // A compile error continues, as cel-go's, with the source line and a caret line.
+        assertTrue(m.contains(expected), m);
+        assertTrue(m.startsWith("auth.yaml"), m);
+    }
+
+    @Test
+    void celExpressionsLoad() {
+        List<JwtIssuer> issuers = AuthenticationConfiguration.parse(file("v1", """
+                - issuer: {url: https://auth.example.com, audiences: [a]}
+                  claimValidationRules:
+                  - expression: 'claims.exp - claims.nbf <= 86400'
+                    message: total token lifetime must not exceed 24 hours
+                  claimMappings:
+                    username: {expression: '"oidc:" + claims.sub'}
+                    groups: {expression: 'claims.?realm_access.roles.orValue([])'}
+                    uid: {expression: 'claims.sub'}
+                    extra:
+                    - key: example.org/tenant
+                      valueExpression: 'claims.?tenant.orValue("")'
+                """), "auth.yaml");
+        assertEquals(1, issuers.size());
+        assertTrue(issuers.get(0).cel().any());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,0 +1,159 @@
+package io.gatehouse.oidc;
+
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelOptions;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.types.MapType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.extensions.CelExtensions;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Kubernetes' claim-side CEL environment on Google's CEL for Java: the {@code claims} variable
+ * ({@code map(string, dyn)}), optional types, the strings, sets and lists extensions, cross-type numeric
+ * comparisons. Compiles once at load; programs are immutable and thread-safe.
+ */
+final class CelExpressions {
+
+    /** Kubernetes' {@code PerCallLimit}; bounds each evaluation separately. */
+    static final int PER_CALL_LIMIT = 1_000_000;
+
+    private static final CelOptions OPTIONS = CelOptions.current()
+            .enableOptionalSyntax(true)
+            .enableHeterogeneousNumericComparisons(true)
+            .comprehensionMaxIterations(PER_CALL_LIMIT)
+            .build();
+
+    private static final CelCompiler CLAIMS = CelCompilerFactory.standardCelCompilerBuilder()
+            .setOptions(OPTIONS)
+            .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS)
+            .addVar("claims", MapType.create(SimpleType.STRING, SimpleType.DYN))
+            .addLibraries(CelExtensions.optional(), CelExtensions.strings(), CelExtensions.sets(OPTIONS),
+                    CelExtensions.lists())
+            .build();
+
+    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
+            .setOptions(OPTIONS)
+            .addLibraries(CelExtensions.optional(), CelExtensions.strings(), CelExtensions.sets(OPTIONS),
+                    CelExtensions.lists())
+            .build();
+
+    private CelExpressions() {
+    }
+
+    /** A compiled claim expression. */
+    record Compiled(String expression, CelRuntime.Program program) {
+        /** Evaluates against CEL claims ({@link #claims(Map)}); a CEL error's message is Kubernetes' text. */
+        Object eval(Map<String, Object> claims) throws CelEvaluationException {
+            return program.eval(Map.of("claims", claims));
+        }
+    }
+
+    /**
+     * The payload as Kubernetes hands it to CEL: every JSON number a double, arrays lists, objects maps,
+     * JSON null kept as CEL null.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> claims(Map<String, Object> payload) {
+        return (Map<String, Object>) celValue(payload);
+    }
+
+    private static Object celValue(Object v) {
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new HashMap<>(m.size() * 2);
+            m.forEach((k, x) -> out.put(String.valueOf(k), celValue(x)));
+            return out;
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            l.forEach(x -> out.add(celValue(x)));
+            return out;
+        }
+        return v == null ? com.google.protobuf.NullValue.NULL_VALUE : v;
+    }
+
+    /** cel-go's error text for a failed evaluation, from CEL for Java's message. */
+    static String errorText(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        // CEL for Java prefixes "evaluation error at <input>:col: "; cel-go reports the bare cause.
+        int at = m.indexOf(": ");
+        if (m.startsWith("evaluation error") && at > 0) {
+            m = m.substring(at + 2);
+        }
+        if (m.startsWith("key '") && m.endsWith("' is not present in map.")) {
+            return "no such key: " + m.substring(5, m.length() - "' is not present in map.".length());
+        }
+        return m;
+    }
+
+    /**
+     * Kubernetes' {@code convertCELValueToStringList}: a string is one value (none when empty), a list must
+     * hold only strings (empty ones dropped), null is nothing.
+     *
+     * @return the values, or null when the result has another type
+     */
+    static List<String> stringList(Object result) {
+        if (result == null || result instanceof com.google.protobuf.NullValue || result instanceof dev.cel.common.values.NullValue) {
+            return List.of();
+        }
+        if (result instanceof String s) {
+            return s.isEmpty() ? List.of() : List.of(s);
+        }
+        if (result instanceof List<?> list) {
+            List<String> out = new ArrayList<>(list.size());
+            for (Object o : list) {
+                if (!(o instanceof String s)) {
+                    return null;
+                }
+                if (!s.isEmpty()) {
+                    out.add(s);
+                }
+            }
+            return out;
+        }
+        return null;
+    }
+
+    /**
+     * Compiles {@code expression}; {@code bool} demands a boolean static type.
+     *
+     * @return the program, or throws with Kubernetes' detail text
+     */
+    static Compiled compileClaims(String expression, boolean bool) throws InvalidExpression {
+        CelAbstractSyntaxTree ast;
+        try {
+            ast = CLAIMS.compile(expression).getAst();
+        } catch (CelValidationException e) {
+            throw new InvalidExpression("compilation failed: " + e.getMessage());
+        }
+        if (bool && !ast.getResultType().equals(SimpleType.BOOL)) {
+            throw new InvalidExpression("must evaluate to bool");
+        }
+        try {
+            return new Compiled(expression, RUNTIME.createProgram(ast));
+        } catch (CelEvaluationException e) {
+            throw new InvalidExpression("program instantiation failed: " + e.getMessage());
+        }
+    }
+
+    /** A compile or type error, with Kubernetes' detail text. */
+    static final class InvalidExpression extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        InvalidExpression(String detail) {
+            super(detail, null, false, false);
+        }
+    }
+}
