@@ -52,9 +52,19 @@ final class CelExpressions {
 
     /** A compiled claim expression. */
     record Compiled(String expression, CelRuntime.Program program) {
-        /** Evaluates against CEL claims ({@link #claims(Map)}); a CEL error's message is Kubernetes' text. */
+        /**
+         * Evaluates against CEL claims ({@link #claims(Map)}) within {@link #PER_CALL_LIMIT}. CEL for Java has no
+         * cost tracker, so cost is counted as evaluated expression nodes, each at least cel-go's unit cost.
+         *
+         * @throws CostLimitExceeded with cel-go's text when the budget is spent
+         */
         Object eval(Map<String, Object> claims) throws CelEvaluationException {
-            return program.eval(Map.of("claims", claims));
+            int[] cost = {0};
+            return program.trace(Map.of("claims", claims), (expr, result) -> {
+                if (++cost[0] > PER_CALL_LIMIT) {
+                    throw new CostLimitExceeded();
+                }
+            });
         }
     }
 
@@ -85,7 +95,12 @@ final class CelExpressions {
     }
 
     /** cel-go's error text for a failed evaluation, from CEL for Java's message. */
-    static String errorText(Exception e) {
+    static String errorText(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CostLimitExceeded) {
+                return t.getMessage();
+            }
+        }
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         // CEL for Java prefixes "evaluation error at <input>:col: "; cel-go reports the bare cause.
         int at = m.indexOf(": ");
@@ -145,6 +160,15 @@ final class CelExpressions {
             return new Compiled(expression, RUNTIME.createProgram(ast));
         } catch (CelEvaluationException e) {
             throw new InvalidExpression("program instantiation failed: " + e.getMessage());
+        }
+    }
+
+    /** Thrown from the evaluation listener to abort an evaluation that spent its budget. */
+    static final class CostLimitExceeded extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CostLimitExceeded() {
+            super("operation cancelled: actual cost limit exceeded", null, false, false);
         }
     }
 
