@@ -72,9 +72,14 @@ final class CelExpressions {
      * The payload as Kubernetes hands it to CEL: every JSON number a double, arrays lists, objects maps,
      * JSON null kept as CEL null.
      */
-    @SuppressWarnings("unchecked")
     static Map<String, Object> claims(Map<String, Object> payload) {
-        return (Map<String, Object>) celValue(payload);
+        return escaped(payload, true);
+    }
+
+    private static Map<String, Object> escaped(Map<?, ?> m, boolean topLevel) {
+        Map<String, Object> out = new HashMap<>(m.size() * 2);
+        m.forEach((k, x) -> out.put(String.valueOf(k), celValue(x)));
+        return new CelEscapedMap(out, topLevel);
     }
 
     private static Object celValue(Object v) {
@@ -82,9 +87,7 @@ final class CelExpressions {
             return n.doubleValue();
         }
         if (v instanceof Map<?, ?> m) {
-            Map<String, Object> out = new HashMap<>(m.size() * 2);
-            m.forEach((k, x) -> out.put(String.valueOf(k), celValue(x)));
-            return out;
+            return escaped(m, false);
         }
         if (v instanceof List<?> l) {
             List<Object> out = new ArrayList<>(l.size());

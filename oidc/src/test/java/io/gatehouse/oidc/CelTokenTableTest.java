@@ -105,6 +105,18 @@ class CelTokenTableTest {
                         .groupsExpression("claims.turtle.foo.bar.baz.a.b.c.d").uidExpression("claims.turtle.foo.bar.baz.panda[1]"),
                         TURTLE, "oidc: error evaluating group claim expression: expression 'claims.turtle.foo.bar.baz.a.b.c.d' "
                                 + "resulted in error: no such key: a"),
+                c("61 deeply nested claim - claims payload with deep use of __dot__", b -> b
+                                .usernameExpression("claims.turtle.foo.bar.baz.username__dot__io")
+                                .groupsExpression("claims.data[0].groups__dot__io")
+                                .uidExpression("claims.turtle.foo.bar.baz.link[0].uid__dot__io")
+                                .claimValidationRule("claims.turtle.foo.bar.bee.username__dot__io.company__dot__io == 'fun-corp'", "m1")
+                                .claimValidationRule("claims[?\"turtle\"].foo.?bar.bee.?username__dot__io.company__dot__io.orValue('') == 'fun-corp'", "m2")
+                                .claimValidationRule("has(claims.turtle.foo.bar.baz.username__dot__io)", "m3")
+                                .claimValidationRule("!has(claims.turtle.foo.bar.baz.username__dash__io)", "m4"),
+                        "{\"iss\":\"ISS\",\"aud\":\"my-client\",\"exp\":VALID,\"data\":[{\"groups.io\":\"gen1\"}],\"turtle\":{\"foo\":{"
+                                + "\"bar\":{\"bee\":{\"username.io\":{\"company.io\":\"fun-corp\"}},\"baz\":{\"username.io\":\"snorlax.io\","
+                                + "\"link\":[{\"uid.io\":\"143\"}]}}}}}",
+                        u("snorlax.io", "143", List.of("gen1"), Map.of())),
                 c("62 groups claim mapping with expression", b -> b.usernameExpression("claims.username").groupsExpression("claims.groups"),
                         "{\"iss\":\"ISS\",\"aud\":\"my-client\",\"username\":\"jane\",\"groups\":[\"team1\",\"team2\"],\"exp\":VALID}",
                         u("jane", "", List.of("team1", "team2"), Map.of())),

@@ -71,13 +71,7 @@ class ProviderTest {
 
     @Test
     void configFileAndFlagsAreMutuallyExclusiveAndFlagsComeInPairs() throws Exception {
-        Path file = Files.writeString(dir.resolve("auth.yaml"), """
-                apiVersion: apiserver.config.k8s.io/v1
-                kind: AuthenticationConfiguration
-                jwt:
-                - issuer: {url: https://auth.example.com, audiences: [a]}
-                  claimMappings: {username: {claim: sub, prefix: ''}}
-                """);
+        Path file = authFile();
         try (OidcAuthenticator a = create(Map.of("authenticationConfig", file.toString()))) {
             assertEquals(List.of("https://auth.example.com"), a.issuerUrls());
         }
@@ -93,13 +87,7 @@ class ProviderTest {
 
     @Test
     void serviceAccountIssuersAreDisallowedAsJwtIssuers() throws Exception {
-        Path file = Files.writeString(dir.resolve("auth.yaml"), """
-                apiVersion: apiserver.config.k8s.io/v1
-                kind: AuthenticationConfiguration
-                jwt:
-                - issuer: {url: https://auth.example.com, audiences: [a]}
-                  claimMappings: {username: {claim: sub, prefix: ''}}
-                """);
+        Path file = authFile();
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> create(Map.of(
                 "authenticationConfig", file.toString(),
                 "disallowedIssuers", List.of("https://kubernetes.default.svc", "https://auth.example.com"))));
@@ -110,6 +98,16 @@ class ProviderTest {
                 "disallowedIssuers", List.of("https://kubernetes.default.svc")))) {
             assertEquals(List.of("https://auth.example.com"), a.issuerUrls());
         }
+    }
+
+    private Path authFile() throws java.io.IOException {
+        return Files.writeString(dir.resolve("auth.yaml"), """
+                apiVersion: apiserver.config.k8s.io/v1
+                kind: AuthenticationConfiguration
+                jwt:
+                - issuer: {url: https://auth.example.com, audiences: [a]}
+                  claimMappings: {username: {claim: sub, prefix: ''}}
+                """);
     }
 
     @Test
