@@ -20,8 +20,9 @@ import java.util.Set;
  *
  * <p>CEL expressions ({@code claimValidationRules[].expression}, {@code claimMappings.*.expression},
  * {@code extra[].valueExpression}) are compiled at load; a compile or type error fails the load with
- * Kubernetes' field path. {@code userValidationRules} are refused by name rather than ignored, and so are
- * {@code egressSelectorType} (there is no egress selector) and {@code anonymous} (the chain configures it).
+ * Kubernetes' field path; so are {@code userValidationRules[].expression} over {@code user}.
+ * {@code egressSelectorType} (there is no egress selector) and {@code anonymous} (the chain configures it)
+ * are refused by name rather than ignored.
  *
  * <p>Stateless and thread-safe.
  */
@@ -87,9 +88,6 @@ public final class AuthenticationConfiguration {
     private static JwtIssuer issuer(Reader r, Object entry, String p) {
         Map<String, Object> jwt = r.map(entry, p);
         r.allowOnly(jwt, p, "issuer", "claimValidationRules", "claimMappings", "userValidationRules");
-        if (jwt.containsKey("userValidationRules")) {
-            throw r.fail(p + "userValidationRules", "userValidationRules are not supported by Gatehouse");
-        }
         Map<String, Object> iss = r.map(jwt.get("issuer"), p + "issuer");
         r.allowOnly(iss, p + "issuer.", "url", "discoveryURL", "certificateAuthority", "audiences",
                 "audienceMatchPolicy", "egressSelectorType");
@@ -167,6 +165,13 @@ public final class AuthenticationConfiguration {
                 b.uid(uid[0]);
             }
             b.uidExpression(uid[2]);
+        }
+        List<Object> userRules = r.list(jwt.get("userValidationRules"), p + "userValidationRules");
+        for (int i = 0; i < userRules.size(); i++) {
+            String up = p + "userValidationRules[" + i + "]";
+            Map<String, Object> rule = r.map(userRules.get(i), up);
+            r.allowOnly(rule, up + ".", "expression", "message");
+            b.userValidationRule(r.string(rule, up + ".", "expression"), r.string(rule, up + ".", "message"));
         }
         return b.build();
     }

@@ -41,6 +41,35 @@ final class CelExpressions {
                     CelExtensions.lists())
             .build();
 
+    /** Kubernetes' {@code kubernetes.UserInfo}: a field outside these four fails compilation. */
+    private static final Map<String, dev.cel.common.types.CelType> USER_FIELDS = Map.of(
+            "username", SimpleType.STRING, "uid", SimpleType.STRING,
+            "groups", dev.cel.common.types.ListType.create(SimpleType.STRING),
+            "extra", MapType.create(SimpleType.STRING, dev.cel.common.types.ListType.create(SimpleType.STRING)));
+    private static final dev.cel.common.types.StructType USER_TYPE = dev.cel.common.types.StructType.create(
+            "kubernetes.UserInfo", com.google.common.collect.ImmutableSet.copyOf(USER_FIELDS.keySet()),
+            name -> java.util.Optional.ofNullable(USER_FIELDS.get(name)));
+
+    /** The user-side environment: {@code user} only, typed; evaluated over a map with the four fields. */
+    private static final CelCompiler USER = CelCompilerFactory.standardCelCompilerBuilder()
+            .setOptions(OPTIONS)
+            .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS)
+            .setTypeProvider(new dev.cel.common.types.CelTypeProvider() {
+                @Override
+                public com.google.common.collect.ImmutableCollection<dev.cel.common.types.CelType> types() {
+                    return com.google.common.collect.ImmutableList.of(USER_TYPE);
+                }
+
+                @Override
+                public java.util.Optional<dev.cel.common.types.CelType> findType(String name) {
+                    return USER_TYPE.name().equals(name) ? java.util.Optional.of(USER_TYPE) : java.util.Optional.empty();
+                }
+            })
+            .addVar("user", USER_TYPE)
+            .addLibraries(CelExtensions.optional(), CelExtensions.strings(), CelExtensions.sets(OPTIONS),
+                    CelExtensions.lists())
+            .build();
+
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
             .setOptions(OPTIONS)
             .addLibraries(CelExtensions.optional(), CelExtensions.strings(), CelExtensions.sets(OPTIONS),
@@ -51,16 +80,16 @@ final class CelExpressions {
     }
 
     /** A compiled claim expression. */
-    record Compiled(String expression, CelRuntime.Program program) {
+    record Compiled(String expression, String variable, CelRuntime.Program program) {
         /**
          * Evaluates against CEL claims ({@link #claims(Map)}) within {@link #PER_CALL_LIMIT}. CEL for Java has no
          * cost tracker, so cost is counted as evaluated expression nodes, each at least cel-go's unit cost.
          *
          * @throws CostLimitExceeded with cel-go's text when the budget is spent
          */
-        Object eval(Map<String, Object> claims) throws CelEvaluationException {
+        Object eval(Map<String, Object> value) throws CelEvaluationException {
             int[] cost = {0};
-            return program.trace(Map.of("claims", claims), (expr, result) -> {
+            return program.trace(Map.of(variable, value), (expr, result) -> {
                 if (++cost[0] > PER_CALL_LIMIT) {
                     throw new CostLimitExceeded();
                 }
@@ -150,9 +179,27 @@ final class CelExpressions {
      * @return the program, or throws with Kubernetes' detail text
      */
     static Compiled compileClaims(String expression, boolean bool) throws InvalidExpression {
+        return compile(CLAIMS, "claims", expression, bool);
+    }
+
+    /** Compiles a user validation rule (must be bool), over the {@code user} variable only. */
+    static Compiled compileUser(String expression) throws InvalidExpression {
+        return compile(USER, "user", expression, true);
+    }
+
+    /** The {@code user} variable for a mapped user: username, uid, groups and extra, never absent. */
+    static Map<String, Object> user(io.gatehouse.core.UserInfo u) {
+        Map<String, Object> extra = new HashMap<>();
+        u.extra().forEach((k, v) -> extra.put(k, List.copyOf(v)));
+        return Map.of("username", u.name(), "uid", u.uid(), "groups", List.copyOf(u.groups()),
+                "extra", new CelEscapedMap(extra, false));
+    }
+
+    private static Compiled compile(CelCompiler compiler, String variable, String expression, boolean bool)
+            throws InvalidExpression {
         CelAbstractSyntaxTree ast;
         try {
-            ast = CLAIMS.compile(expression).getAst();
+            ast = compiler.compile(expression).getAst();
         } catch (CelValidationException e) {
             throw new InvalidExpression("compilation failed: " + e.getMessage());
         }
@@ -160,7 +207,7 @@ final class CelExpressions {
             throw new InvalidExpression("must evaluate to bool");
         }
         try {
-            return new Compiled(expression, RUNTIME.createProgram(ast));
+            return new Compiled(expression, variable, RUNTIME.createProgram(ast));
         } catch (CelEvaluationException e) {
             throw new InvalidExpression("program instantiation failed: " + e.getMessage());
         }

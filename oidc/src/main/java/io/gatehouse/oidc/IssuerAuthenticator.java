@@ -188,24 +188,29 @@ final class IssuerAuthenticator {
                         + ", want = " + rule.requiredValue());
             }
         }
-        claimRules(cel, celClaims);
-        return new UserInfo(username, uid, groups, extra);
+        rules(cel.rules(), cel.messages(), celClaims, "oidc: error evaluating claim validation expression: ");
+        UserInfo user = new UserInfo(username, uid, groups, extra);
+        if (!cel.userRules().isEmpty()) {
+            rules(cel.userRules(), cel.userMessages(), CelExpressions.user(user),
+                    "oidc: error evaluating user info validation rule: ");
+        }
+        return user;
     }
 
-    /** Claim validation expressions: all evaluated first (the first error aborts), then checked in order. */
-    private static void claimRules(JwtIssuer.CelMappings cel, Map<String, Object> celClaims) throws ClaimException {
-        String prefix = "oidc: error evaluating claim validation expression: ";
-        List<Object> results = new ArrayList<>(cel.rules().size());
-        for (CelExpressions.Compiled rule : cel.rules()) {
-            results.add(eval(rule, celClaims, prefix));
+    /** Validation expressions: all evaluated first (the first error aborts), then checked in order. */
+    private static void rules(List<CelExpressions.Compiled> rules, List<String> messages, Map<String, Object> variable,
+                              String prefix) throws ClaimException {
+        List<Object> results = new ArrayList<>(rules.size());
+        for (CelExpressions.Compiled rule : rules) {
+            results.add(eval(rule, variable, prefix));
         }
         for (int i = 0; i < results.size(); i++) {
             if (!(results.get(i) instanceof Boolean ok)) {
                 throw new ClaimException(prefix + "validation expression must return a boolean");
             }
             if (!ok) {
-                throw new ClaimException(prefix + "validation expression '" + cel.rules().get(i).expression() + "' failed: "
-                        + cel.messages().get(i));
+                throw new ClaimException(prefix + "validation expression '" + rules.get(i).expression() + "' failed: "
+                        + messages.get(i));
             }
         }
     }

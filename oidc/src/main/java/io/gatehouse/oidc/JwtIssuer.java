@@ -64,7 +64,7 @@ public final class JwtIssuer {
     /** The compiled CEL of one issuer; null members are claim mappings. */
     record CelMappings(CelExpressions.Compiled username, CelExpressions.Compiled groups, CelExpressions.Compiled uid,
                        Map<String, CelExpressions.Compiled> extra, List<CelExpressions.Compiled> rules,
-                       List<String> messages) {
+                       List<String> messages, List<CelExpressions.Compiled> userRules, List<String> userMessages) {
         boolean any() {
             return username != null || groups != null || uid != null || !extra.isEmpty() || !rules.isEmpty();
         }
@@ -196,6 +196,7 @@ public final class JwtIssuer {
         private String uidExpression;
         private final List<String[]> extra = new ArrayList<>();
         private final List<String[]> claimRules = new ArrayList<>();
+        private final List<String[]> userRules = new ArrayList<>();
         private final List<String> signingAlgorithms = new ArrayList<>();
         private final Map<String, PublicKey> staticKeys = new LinkedHashMap<>();
         private String fieldPrefix = "";
@@ -285,6 +286,12 @@ public final class JwtIssuer {
         /** Adds a CEL claim validation rule (must return bool); {@code message} is reported when it is false. */
         public Builder claimValidationRule(String expression, String message) {
             claimRules.add(new String[] {expression, message == null ? "" : message});
+            return this;
+        }
+
+        /** Adds a CEL user validation rule over {@code user} (must return bool); {@code message} when false. */
+        public Builder userValidationRule(String expression, String message) {
+            userRules.add(new String[] {expression, message == null ? "" : message});
             return this;
         }
 
@@ -404,8 +411,27 @@ public final class JwtIssuer {
                     ruleMessages.add(claimRules.get(i)[1]);
                 }
             }
+            List<CelExpressions.Compiled> userCelRules = new ArrayList<>();
+            List<String> userMessages = new ArrayList<>();
+            Set<String> seenUserRules = new HashSet<>();
+            for (int i = 0; i < userRules.size(); i++) {
+                String up = "userValidationRules[" + i + "].expression";
+                String expr = userRules.get(i)[0];
+                if (blank(expr)) {
+                    err(errors, up, "Required value: expression is required");
+                } else if (!seenUserRules.add(expr)) {
+                    err(errors, up, "Duplicate value: " + GoText.quote(expr));
+                } else {
+                    try {
+                        userCelRules.add(CelExpressions.compileUser(expr));
+                        userMessages.add(userRules.get(i)[1]);
+                    } catch (CelExpressions.InvalidExpression e) {
+                        err(errors, up, "Invalid value: " + GoText.quote(expr) + ": " + e.getMessage());
+                    }
+                }
+            }
             CelMappings cel = new CelMappings(userCel, groupsCel, uidCel, Map.copyOf(extraCel), List.copyOf(rulesCel),
-                    List.copyOf(ruleMessages));
+                    List.copyOf(ruleMessages), List.copyOf(userCelRules), List.copyOf(userMessages));
             Set<JwtAlgorithm> algs = EnumSet.noneOf(JwtAlgorithm.class);
             for (String name : signingAlgorithms) {
                 JwtAlgorithm a = JwtAlgorithm.fromName(name);

@@ -64,7 +64,10 @@ class AuthenticationConfigurationTest {
         "extra without domain | claimMappings: {username: {claim: sub, prefix: ''}, extra: [{key: foo, valueExpression: 'claims.a'}]} | jwt[0].claimMappings.extra[0].key: Invalid value: \"foo\": must be a domain-prefixed path (such as \"acme.io/foo\")",
         "extra duplicate | claimMappings: {username: {claim: sub, prefix: ''}, extra: [{key: a.io/b, valueExpression: 'claims.a'}, {key: a.io/b, valueExpression: 'claims.b'}]} | jwt[0].claimMappings.extra[1].key: Duplicate value: \"a.io/b\"",
         "extra empty expression | claimMappings: {username: {claim: sub, prefix: ''}, extra: [{key: a.io/b}]} | jwt[0].claimMappings.extra[0].valueExpression: Required value: valueExpression is required",
-        "user rules | userValidationRules: [{expression: 'true', message: m}] | jwt[0].userValidationRules: userValidationRules are not supported by Gatehouse"})
+        "user rule over claims | userValidationRules: [{expression: 'claims.sub == \"\"', message: m}] | jwt[0].userValidationRules[0].expression: Invalid value: \"claims.sub == \\\"\\\"\": compilation failed: ERROR: <input>:1:1: undeclared reference to 'claims' (in container '')",
+        "user rule unknown field | userValidationRules: [{expression: 'user.unknown == \"\"', message: m}] | jwt[0].userValidationRules[0].expression: Invalid value: \"user.unknown == \\\"\\\"\": compilation failed: ERROR: <input>:1:5: undefined field 'unknown'",
+        "user rule not bool | userValidationRules: [{expression: 'user.username', message: m}] | jwt[0].userValidationRules[0].expression: Invalid value: \"user.username\": must evaluate to bool",
+        "user rule duplicate | userValidationRules: [{expression: 'true'}, {expression: 'true'}] | jwt[0].userValidationRules[1].expression: Duplicate value: \"true\""})
     void celIsValidatedAtLoadNamingTheFileAndField(String name, String yaml, String expected) {
         String entry = "- issuer: {url: https://auth.example.com, audiences: [a]}\n  " + yaml + "\n"
                 + (yaml.startsWith("claimMappings") ? "" : "  claimMappings: {username: {claim: sub, prefix: ''}}\n");

@@ -67,6 +67,16 @@ class CelTokenTableTest {
                         "{\"iss\":\"ISS\",\"aud\":[\"foo\",\"baz\"],\"azp\":\"not-my-client\",\"username\":\"jane\",\"exp\":VALID}",
                         "oidc: error evaluating claim validation expression: validation expression 'sets.equivalent(claims.aud, "
                                 + "[\"bar\", \"foo\", \"baz\"])' failed: audience must exactly contain [bar, foo, baz]"),
+                c("49 user validation rule fails for user.username", b -> b.username("username", "system:")
+                        .userValidationRule("!user.username.startsWith('system:')", "username cannot used reserved system: prefix"),
+                        "{\"iss\":\"ISS\",\"aud\":\"my-client\",\"username\":\"jane\",\"exp\":VALID}",
+                        "oidc: error evaluating user info validation rule: validation expression '!user.username.startsWith('system:')' "
+                                + "failed: username cannot used reserved system: prefix"),
+                c("50 user validation rule fails for user.groups", b -> b.usernameExpression("claims.username").groups("groups", "system:")
+                        .userValidationRule("user.groups.all(group, !group.startsWith('system:'))", "groups cannot used reserved system: prefix"),
+                        "{\"iss\":\"ISS\",\"aud\":\"my-client\",\"username\":\"jane\",\"exp\":VALID,\"groups\":[\"team1\",\"team2\"]}",
+                        "oidc: error evaluating user info validation rule: validation expression 'user.groups.all(group, "
+                                + "!group.startsWith('system:'))' failed: groups cannot used reserved system: prefix"),
                 c("51 claim validation rule with expression fails", b -> b.username("username", "")
                         .claimValidationRule("claims.hd == \"example.com\"", "hd claim must be example.com"),
                         "{\"iss\":\"ISS\",\"aud\":\"my-client\",\"username\":\"jane\",\"exp\":VALID}",
@@ -145,9 +155,24 @@ class CelTokenTableTest {
                         u("jane", "", List.of(), Map.of("example.org/admin", List.of("true")))),
                 c("78 extra claim mapping, empty string value for key", celAll, full.replace("\"foo\":\"bar\"", "\"foo\":\"\""),
                         u("jane", "1234", List.of("team1", "team2"), Map.of("example.org/bar", List.of("baz", "qux")))),
+                c("79 extra claim mapping with user validation rule succeeds", b -> b.usernameExpression("claims.username")
+                        .groupsExpression("claims.groups").uidExpression("claims.uid")
+                        .extra("example.org/foo", "'bar'").extra("example.org/baz", "claims.baz")
+                        .userValidationRule("'bar' in user.extra['example.org/foo'] && 'qux' in user.extra['example.org/baz']",
+                                "example.org/foo must be bar and example.org/baz must be qux"),
+                        "{\"iss\":\"ISS\",\"aud\":\"my-client\",\"username\":\"jane\",\"groups\":[\"team1\",\"team2\"],\"exp\":VALID,"
+                                + "\"uid\":\"1234\",\"baz\":\"qux\"}",
+                        u("jane", "1234", List.of("team1", "team2"), Map.of("example.org/foo", List.of("bar"), "example.org/baz", List.of("qux")))),
                 c("80 groups expression returns null", b -> b.usernameExpression("claims.username").groupsExpression("claims.groups"),
                         "{\"iss\":\"ISS\",\"aud\":\"my-client\",\"username\":\"jane\",\"groups\":null,\"exp\":VALID,\"uid\":\"1234\",\"baz\":\"qux\"}",
                         u("jane", "", List.of(), Map.of())),
+                c("81 user validation rule doesn't fail when user info is empty except username", b -> b.usernameExpression("claims.username")
+                        .groupsExpression("claims.groups").userValidationRule("user.uid == \"\"", "uid must be empty string")
+                        .userValidationRule("!('bar' in user.groups)", "groups must not contain bar")
+                        .userValidationRule("!('bar' in user.extra)", "extra must not contain bar")
+                        .userValidationRule("user.username == \" \"", "username must be a space"),
+                        "{\"iss\":\"ISS\",\"aud\":\"my-client\",\"username\":\" \",\"groups\":null,\"exp\":VALID,\"baz\":\"qux\"}",
+                        u(" ", "", List.of(), Map.of())),
                 c("83 minimum valid jwt payload", b -> b.usernameExpression("claims.user"),
                         "{\"iss\":\"ISS\",\"aud\":\"my-client\",\"user\":\"jane\",\"exp\":VALID}", u("jane", "", List.of(), Map.of())),
                 c("89 credential id set in extra even when no extra claim mappings are defined", celUser,
@@ -158,6 +183,12 @@ class CelTokenTableTest {
                         "{\"iss\":\"ISS\",\"aud\":\"my-client\",\"username\":\"jane\",\"exp\":VALID,\"jti\":\"1234\",\"foo\":\"bar\",\"bar\":[\"baz\",\"qux\"]}",
                         u("jane", "", List.of(), Map.of(KubernetesNames.CREDENTIAL_ID_KEY, List.of("JTI=1234"),
                                 "example.org/foo", List.of("bar"), "example.org/bar", List.of("baz", "qux")))),
+                c("93 using credential id and user validation rule to simulate revocation", b -> b.usernameExpression("claims.username")
+                        .userValidationRule("!(user.extra[?'authentication.kubernetes.io/credential-id'][0].orValue('') in "
+                                + "[\"JTI=ea28ed49-2e11-4280-9ec5-bc3d1d84661a\"])", "credential is revoked"),
+                        "{\"iss\":\"ISS\",\"aud\":\"my-client\",\"username\":\"jane\",\"exp\":VALID,\"jti\":\"ea28ed49-2e11-4280-9ec5-bc3d1d84661a\"}",
+                        "oidc: error evaluating user info validation rule: validation expression '!(user.extra[?'authentication.kubernetes.io/"
+                                + "credential-id'][0].orValue('') in [\"JTI=ea28ed49-2e11-4280-9ec5-bc3d1d84661a\"])' failed: credential is revoked"),
                 c("91 non-string jti claim does not set credential id in extra or error", celUser,
                         "{\"iss\":\"ISS\",\"aud\":\"my-client\",\"username\":\"jane\",\"exp\":VALID,\"jti\":1234}", u("jane", "", List.of(), Map.of())),
                 c("92 missing jti claim does not set credential id in extra or error", celUser,
