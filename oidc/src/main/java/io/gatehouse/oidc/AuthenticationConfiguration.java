@@ -21,8 +21,8 @@ import java.util.Set;
  * <p>CEL expressions ({@code claimValidationRules[].expression}, {@code claimMappings.*.expression},
  * {@code extra[].valueExpression}) are compiled at load; a compile or type error fails the load with
  * Kubernetes' field path; so are {@code userValidationRules[].expression} over {@code user}.
- * {@code egressSelectorType} (there is no egress selector) and {@code anonymous} (the chain configures it)
- * are refused by name rather than ignored.
+ * {@code egressSelectorType} is refused by name rather than ignored (there is no egress selector). The
+ * {@code anonymous} block is validated here and read with {@link #anonymous(Path)}.
  *
  * <p>Stateless and thread-safe.
  */
@@ -71,9 +71,7 @@ public final class AuthenticationConfiguration {
             throw root.fail("kind", "Invalid value: " + GoText.quote(String.valueOf(top.get("kind")))
                     + ": must be AuthenticationConfiguration");
         }
-        if (top.containsKey("anonymous")) {
-            throw root.fail("anonymous", "anonymous authentication is configured in the Gatehouse chain, not here");
-        }
+        anonymous(root, top);
         List<Object> entries = root.list(top.get("jwt"), "jwt");
         if (entries.size() > MAX_JWT) {
             throw root.fail("jwt", "Too many: " + entries.size() + ": must have at most " + MAX_JWT + " items");
@@ -83,6 +81,64 @@ public final class AuthenticationConfiguration {
             issuers.add(issuer(root, entries.get(i), "jwt[" + i + "]."));
         }
         return issuers;
+    }
+
+    /**
+     * The file's {@code anonymous} block (KEP-4633), for the caller that builds the chain: anonymous belongs
+     * to the chain ({@code AuthenticationChain.Builder.anonymous} and {@code anonymousConditions}), and the
+     * caller must refuse it together with {@code --anonymous-auth}, as kube-apiserver does.
+     *
+     * @param enabled        {@code anonymous.enabled}
+     * @param conditionPaths the exact request paths of {@code anonymous.conditions}; empty for every path
+     */
+    public record Anonymous(boolean enabled, List<String> conditionPaths) {
+        /** Copies the paths. */
+        public Anonymous {
+            conditionPaths = List.copyOf(conditionPaths);
+        }
+    }
+
+    /**
+     * Reads only the {@code anonymous} block of a file (validated as {@link #load(Path)} validates it).
+     *
+     * @return empty when the file has no {@code anonymous} block
+     * @throws ConfigurationException naming the file and field
+     */
+    public static java.util.Optional<Anonymous> anonymous(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigurationException(file.toString(), "cannot read: " + e.getClass().getSimpleName());
+        }
+        Reader root = new Reader(file.toString());
+        return java.util.Optional.ofNullable(anonymous(root, root.map(BoundedYaml.load(text, file.toString()), "")));
+    }
+
+    private static Anonymous anonymous(Reader r, Map<String, Object> top) {
+        if (!top.containsKey("anonymous")) {
+            return null;
+        }
+        Map<String, Object> a = r.map(top.get("anonymous"), "anonymous");
+        r.allowOnly(a, "anonymous.", "enabled", "conditions");
+        Object enabled = a.get("enabled");
+        if (enabled != null && !(enabled instanceof Boolean)) {
+            throw r.fail("anonymous.enabled", "must be true or false");
+        }
+        List<String> paths = new ArrayList<>();
+        List<Object> conditions = r.list(a.get("conditions"), "anonymous.conditions");
+        for (int i = 0; i < conditions.size(); i++) {
+            String cp = "anonymous.conditions[" + i + "]";
+            Map<String, Object> c = r.map(conditions.get(i), cp);
+            r.allowOnly(c, cp + ".", "path");
+            String path = r.string(c, cp + ".", "path");
+            paths.add(path == null ? "" : path);
+        }
+        if (!Boolean.TRUE.equals(enabled) && !paths.isEmpty()) {
+            throw r.fail("anonymous.conditions", "Invalid value: " + paths
+                    + ": enabled should be set to true when conditions are defined");
+        }
+        return new Anonymous(Boolean.TRUE.equals(enabled), paths);
     }
 
     private static JwtIssuer issuer(Reader r, Object entry, String p) {

@@ -135,11 +135,23 @@ class AuthenticationConfigurationTest {
     }
 
     @Test
+    void anonymousConditionsAreReadForTheChain(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.writeString(dir.resolve("auth.yaml"), file("v1", ENTRY)
+                + "anonymous:\n  enabled: true\n  conditions:\n  - path: /livez\n  - path: /readyz\n");
+        assertEquals(java.util.Optional.of(new AuthenticationConfiguration.Anonymous(true, List.of("/livez", "/readyz"))),
+                AuthenticationConfiguration.anonymous(f));
+        assertEquals(1, AuthenticationConfiguration.load(f).size());
+        java.nio.file.Path none = java.nio.file.Files.writeString(dir.resolve("none.yaml"), file("v1", ENTRY));
+        assertEquals(java.util.Optional.empty(), AuthenticationConfiguration.anonymous(none));
+    }
+
+    @Test
     void documentLevelErrors() {
         assertTrue(message("apiVersion: v1\nkind: AuthenticationConfiguration\n").contains("apiVersion: Invalid value: \"v1\""));
         assertTrue(message("apiVersion: apiserver.config.k8s.io/v1\nkind: Config\n").contains("must be AuthenticationConfiguration"));
         assertTrue(message("apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt: []\n"
-                + "anonymous: {enabled: true}\n").endsWith("anonymous: anonymous authentication is configured in the Gatehouse chain, not here"));
+                + "anonymous: {enabled: false, conditions: [{path: /livez}]}\n").endsWith(
+                "anonymous.conditions: Invalid value: [/livez]: enabled should be set to true when conditions are defined"));
         assertTrue(message(file("v1", "- issuer: {url: https://a.example.com, audiences: [a]}\n  claimMappings: {username: {claim: sub, prefix: ''}}\n".repeat(65)))
                 .contains("jwt: Too many: 65: must have at most 64 items"));
     }
