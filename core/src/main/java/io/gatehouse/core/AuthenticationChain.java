@@ -43,6 +43,7 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
     private final List<Named<TokenAuthenticator>> tokenMembers;
     private final List<String> apiAudiences;
     private final boolean anonymous;
+    private final Set<String> anonymousPaths;
     private final AuthenticationListener listener;
     private final Authenticator cached;
     private final Authenticator uncached;
@@ -51,6 +52,7 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
     private AuthenticationChain(Builder b) {
         this.apiAudiences = List.copyOf(b.apiAudiences);
         this.anonymous = b.anonymous;
+        this.anonymousPaths = Set.copyOf(b.anonymousPaths);
         this.listener = SafeListener.wrap(b.listener);
         this.closeables = new ArrayList<>();
         List<Named<TokenAuthenticator>> tokens = new ArrayList<>();
@@ -206,7 +208,7 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
         if (!anonymous) {
             return withGroup;
         }
-        Authenticator anon = request -> AnonymousAuthenticator.RESULT;
+        Authenticator anon = AnonymousAuthenticator.forPaths(anonymousPaths);
         if (withGroup == null) {
             return anon;
         }
@@ -257,6 +259,7 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
         private final Set<String> names = new LinkedHashSet<>();
         private final List<String> apiAudiences = new ArrayList<>();
         private boolean anonymous;
+        private final Set<String> anonymousPaths = new LinkedHashSet<>();
         private TokenCachePolicy cachePolicy = TokenCachePolicy.DEFAULT;
         private AuthenticationListener listener = AuthenticationListener.logging();
         private Clock clock = Clock.systemUTC();
@@ -319,6 +322,21 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
             return this;
         }
 
+        /**
+         * Restricts anonymous requests to these exact request paths ({@link AuthenticationRequest#path()}),
+         * as Kubernetes' {@code anonymous.conditions}: no prefix matching, no normalisation, case-sensitive.
+         * Empty (the default) leaves anonymous open on every path. Requires {@link #anonymous(boolean)} true.
+         *
+         * @throws NullPointerException if {@code paths} or a path is null
+         */
+        public Builder anonymousConditions(java.util.Collection<String> paths) {
+            anonymousPaths.clear();
+            for (String p : paths) {
+                anonymousPaths.add(Objects.requireNonNull(p, "path"));
+            }
+            return this;
+        }
+
         /** Sets the token cache policy; {@link TokenCachePolicy#DEFAULT} unless set. */
         public Builder tokenCache(TokenCachePolicy policy) {
             this.cachePolicy = Objects.requireNonNull(policy, "policy");
@@ -341,9 +359,14 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
          * Builds the chain.
          *
          * @throws IllegalStateException if the chain has no authenticator and anonymous is off: it could
-         *                               never authenticate anyone
+         *                               never authenticate anyone; or if anonymous conditions are set while
+         *                               anonymous is off (Kubernetes' validation message)
          */
         public AuthenticationChain build() {
+            if (!anonymous && !anonymousPaths.isEmpty()) {
+                throw new IllegalStateException("anonymous.conditions: Invalid value: " + anonymousPaths
+                        + ": enabled should be set to true when conditions are defined");
+            }
             if (members.isEmpty() && !anonymous) {
                 throw new IllegalStateException(
                         "the chain has no authenticator: add one, or enable anonymous(true) for an open server");

@@ -11,7 +11,8 @@ import java.util.TreeMap;
 
 /**
  * A transport-neutral request: headers (names case-insensitive), the TLS peer certificate chain as the
- * client presented it, and the audiences the caller asks the credential to be valid for.
+ * client presented it, the audiences the caller asks the credential to be valid for, and the request path
+ * (for anonymous conditions).
  *
  * <p>Immutable and thread-safe. {@link #toString()} names the headers but never prints their values, so
  * that a request can be logged without leaking a credential.
@@ -21,11 +22,13 @@ public final class AuthenticationRequest {
     private final Map<String, List<String>> headers;
     private final List<X509Certificate> peerCertificates;
     private final List<String> audiences;
+    private final String path;
 
     private AuthenticationRequest(AuthenticationRequest base, List<String> audiences) {
         this.headers = base.headers;
         this.peerCertificates = base.peerCertificates;
         this.audiences = audiences;
+        this.path = base.path;
     }
 
     private AuthenticationRequest(Builder b) {
@@ -34,6 +37,7 @@ public final class AuthenticationRequest {
         this.headers = Collections.unmodifiableMap(h);
         this.peerCertificates = List.copyOf(b.peerCertificates);
         this.audiences = List.copyOf(b.audiences);
+        this.path = b.path;
     }
 
     /** A new builder for a request with no headers, certificates or audiences. */
@@ -83,6 +87,14 @@ public final class AuthenticationRequest {
         return audiences;
     }
 
+    /**
+     * The request path as Go's {@code URL.Path}: percent-decoded, without the query, not normalised; empty when
+     * the adapter did not say. Only anonymous conditions read it.
+     */
+    public String path() {
+        return path;
+    }
+
     /** This request with other requested audiences; shares everything else (no copying on the hot path). */
     AuthenticationRequest withAudiences(List<String> newAudiences) {
         return new AuthenticationRequest(this, List.copyOf(newAudiences));
@@ -94,6 +106,7 @@ public final class AuthenticationRequest {
         headers.forEach((k, v) -> b.headers.put(k, new ArrayList<>(v)));
         b.peerCertificates.addAll(peerCertificates);
         b.audiences.addAll(audiences);
+        b.path = path;
         return b;
     }
 
@@ -108,8 +121,18 @@ public final class AuthenticationRequest {
         private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         private final List<X509Certificate> peerCertificates = new ArrayList<>();
         private final List<String> audiences = new ArrayList<>();
+        private String path = "";
 
         private Builder() {
+        }
+
+        /**
+         * Sets the request path: percent-decoded, without the query and not normalised (Go's {@code URL.Path}),
+         * so that anonymous conditions match as Kubernetes' do. Null means unknown, as empty does.
+         */
+        public Builder path(String requestPath) {
+            this.path = requestPath == null ? "" : requestPath;
+            return this;
         }
 
         /** Adds a value to header {@code name}; earlier values stay first. */

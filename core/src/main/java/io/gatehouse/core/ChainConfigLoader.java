@@ -24,7 +24,7 @@ import java.util.Set;
  *
  * <pre>{@code
  * apiAudiences: [https://kubernetes.default.svc]
- * anonymous: false
+ * anonymous: false                 # or Kubernetes' form: {enabled: true, conditions: [{path: /livez}]}
  * tokenCache: {successTtl: 10s, failureTtl: 0s, maximumSize: 10000}
  * reloadInterval: 5s
  * authenticators:
@@ -105,7 +105,7 @@ public final class ChainConfigLoader {
         }
         AuthenticationChain.Builder chain = AuthenticationChain.builder().clock(clock).listener(listener);
         chain.apiAudiences(top.stringList("apiAudiences"));
-        chain.anonymous(top.bool("anonymous", false));
+        anonymous(chain, source, top);
         chain.tokenCache(cachePolicy(source, top.raw("tokenCache")));
         Duration reload = top.duration("reloadInterval", Duration.ofSeconds(5));
         ProviderContext context = new ProviderContext(clock, SafeListener.wrap(listener), baseDirectory(file), reload);
@@ -179,6 +179,42 @@ public final class ChainConfigLoader {
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(source, label, "name", e.getMessage(), null);
         }
+    }
+
+    /**
+     * {@code anonymous}: a boolean (kube-apiserver's {@code --anonymous-auth}) or the {@code anonymous} block of
+     * Kubernetes' AuthenticationConfiguration, {@code {enabled, conditions: [{path}]}}.
+     */
+    private static void anonymous(AuthenticationChain.Builder chain, String source, ProviderSettings top) {
+        Object raw = top.raw("anonymous");
+        if (!(raw instanceof Map<?, ?> map)) {
+            chain.anonymous(top.bool("anonymous", false));
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        ProviderSettings s = ProviderSettings.of(source, "anonymous", Path.of("."), (Map<String, ?>) map);
+        boolean enabled = s.bool("enabled", false);
+        Object conditions = s.raw("conditions");
+        if (!s.unread().isEmpty()) {
+            throw s.invalid(s.unread().iterator().next(), "unknown setting; expected enabled or conditions");
+        }
+        List<String> paths = new ArrayList<>();
+        if (conditions != null) {
+            if (!(conditions instanceof List<?> list)) {
+                throw s.invalid("conditions", "must be a list of {path: ...}");
+            }
+            for (Object c : list) {
+                if (!(c instanceof Map<?, ?> m) || !(m.get("path") instanceof String path) || m.size() != 1) {
+                    throw s.invalid("conditions", "each condition must be {path: <string>}");
+                }
+                paths.add(path);
+            }
+        }
+        if (!enabled && !paths.isEmpty()) {
+            throw new ConfigurationException(source, null, "anonymous.conditions", "anonymous.conditions: Invalid value: "
+                    + paths + ": enabled should be set to true when conditions are defined", null);
+        }
+        chain.anonymous(enabled).anonymousConditions(paths);
     }
 
     private static TokenCachePolicy cachePolicy(String source, Object raw) {

@@ -17,10 +17,11 @@ import java.util.Set;
  * {@code v1beta1} or {@code v1alpha1}): its {@code jwt:} list becomes {@link JwtIssuer}s. Decoding is strict
  * (unknown fields are errors) and validation uses Kubernetes' field paths and messages.
  *
- * <p>CEL is not supported yet: a file that sets any {@code expression}, {@code valueExpression} or
- * {@code userValidationRules} fails to load with "CEL expressions are not supported yet", naming the field,
- * rather than having the rule silently ignored. {@code egressSelectorType} and {@code anonymous} are refused
- * the same way.
+ * <p>CEL expressions ({@code claimValidationRules[].expression}, {@code claimMappings.*.expression},
+ * {@code extra[].valueExpression}) are compiled at load; a compile or type error fails the load with
+ * Kubernetes' field path; so are {@code userValidationRules[].expression} over {@code user}.
+ * {@code egressSelectorType} is refused by name rather than ignored (there is no egress selector). The
+ * {@code anonymous} block is validated here and read with {@link #anonymous(Path)}.
  *
  * <p>Stateless and thread-safe.
  */
@@ -29,7 +30,6 @@ public final class AuthenticationConfiguration {
     private static final Set<String> VERSIONS = Set.of("apiserver.config.k8s.io/v1", "apiserver.config.k8s.io/v1beta1",
             "apiserver.config.k8s.io/v1alpha1");
     private static final int MAX_JWT = 64;
-    private static final String NO_CEL = "CEL expressions are not supported yet";
 
     private AuthenticationConfiguration() {
     }
@@ -70,9 +70,7 @@ public final class AuthenticationConfiguration {
             throw root.fail("kind", "Invalid value: " + GoText.quote(String.valueOf(top.get("kind")))
                     + ": must be AuthenticationConfiguration");
         }
-        if (top.containsKey("anonymous")) {
-            throw root.fail("anonymous", "anonymous authentication is configured in the Gatehouse chain, not here");
-        }
+        anonymous(root, top);
         List<Object> entries = root.list(top.get("jwt"), "jwt");
         if (entries.size() > MAX_JWT) {
             throw root.fail("jwt", "Too many: " + entries.size() + ": must have at most " + MAX_JWT + " items");
@@ -84,12 +82,67 @@ public final class AuthenticationConfiguration {
         return issuers;
     }
 
+    /**
+     * The file's {@code anonymous} block (KEP-4633), for the caller that builds the chain: anonymous belongs
+     * to the chain ({@code AuthenticationChain.Builder.anonymous} and {@code anonymousConditions}), and the
+     * caller must refuse it together with {@code --anonymous-auth}, as kube-apiserver does.
+     *
+     * @param enabled        {@code anonymous.enabled}
+     * @param conditionPaths the exact request paths of {@code anonymous.conditions}; empty for every path
+     */
+    public record Anonymous(boolean enabled, List<String> conditionPaths) {
+        /** Copies the paths. */
+        public Anonymous {
+            conditionPaths = List.copyOf(conditionPaths);
+        }
+    }
+
+    /**
+     * Reads only the {@code anonymous} block of a file (validated as {@link #load(Path)} validates it).
+     *
+     * @return empty when the file has no {@code anonymous} block
+     * @throws ConfigurationException naming the file and field
+     */
+    public static java.util.Optional<Anonymous> anonymous(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigurationException(file.toString(), "cannot read: " + e.getClass().getSimpleName());
+        }
+        Reader root = new Reader(file.toString());
+        return java.util.Optional.ofNullable(anonymous(root, root.map(BoundedYaml.load(text, file.toString()), "")));
+    }
+
+    private static Anonymous anonymous(Reader r, Map<String, Object> top) {
+        if (!top.containsKey("anonymous")) {
+            return null;
+        }
+        Map<String, Object> a = r.map(top.get("anonymous"), "anonymous");
+        r.allowOnly(a, "anonymous.", "enabled", "conditions");
+        Object enabled = a.get("enabled");
+        if (enabled != null && !(enabled instanceof Boolean)) {
+            throw r.fail("anonymous.enabled", "must be true or false");
+        }
+        List<String> paths = new ArrayList<>();
+        List<Object> conditions = r.list(a.get("conditions"), "anonymous.conditions");
+        for (int i = 0; i < conditions.size(); i++) {
+            String cp = "anonymous.conditions[" + i + "]";
+            Map<String, Object> c = r.map(conditions.get(i), cp);
+            r.allowOnly(c, cp + ".", "path");
+            String path = r.string(c, cp + ".", "path");
+            paths.add(path == null ? "" : path);
+        }
+        if (!Boolean.TRUE.equals(enabled) && !paths.isEmpty()) {
+            throw r.fail("anonymous.conditions", "Invalid value: " + paths
+                    + ": enabled should be set to true when conditions are defined");
+        }
+        return new Anonymous(Boolean.TRUE.equals(enabled), paths);
+    }
+
     private static JwtIssuer issuer(Reader r, Object entry, String p) {
         Map<String, Object> jwt = r.map(entry, p);
         r.allowOnly(jwt, p, "issuer", "claimValidationRules", "claimMappings", "userValidationRules");
-        if (jwt.containsKey("userValidationRules")) {
-            throw r.fail(p + "userValidationRules", NO_CEL);
-        }
         Map<String, Object> iss = r.map(jwt.get("issuer"), p + "issuer");
         r.allowOnly(iss, p + "issuer.", "url", "discoveryURL", "certificateAuthority", "audiences",
                 "audienceMatchPolicy", "egressSelectorType");
@@ -123,7 +176,12 @@ public final class AuthenticationConfiguration {
                 throw r.fail(rp, "Invalid value: \"\": claim and expression can't both be set");
             }
             if (expression != null && !expression.isEmpty()) {
-                throw r.fail(rp + ".expression", NO_CEL);
+                if (rule.get("requiredValue") != null) {
+                    throw r.fail(rp + ".requiredValue", "Invalid value: " + GoText.quote(String.valueOf(rule.get("requiredValue")))
+                            + ": may not be specified when expression is set");
+                }
+                b.claimValidationRule(expression, r.string(rule, rp + ".", "message"));
+                continue;
             }
             if (claim == null || claim.isEmpty()) {
                 throw r.fail(rp, "Required value: claim or expression is required");
@@ -138,27 +196,42 @@ public final class AuthenticationConfiguration {
         String mp = p + "claimMappings";
         Map<String, Object> mappings = r.map(jwt.get("claimMappings"), mp);
         r.allowOnly(mappings, mp + ".", "username", "groups", "uid", "extra");
-        if (mappings.get("extra") != null && !r.list(mappings.get("extra"), mp + ".extra").isEmpty()) {
-            throw r.fail(mp + ".extra[0].valueExpression", NO_CEL);
+        List<Object> extra = r.list(mappings.get("extra"), mp + ".extra");
+        for (int i = 0; i < extra.size(); i++) {
+            String ep = mp + ".extra[" + i + "]";
+            Map<String, Object> e = r.map(extra.get(i), ep);
+            r.allowOnly(e, ep + ".", "key", "valueExpression");
+            b.extra(r.string(e, ep + ".", "key"), r.string(e, ep + ".", "valueExpression"));
         }
         String[] username = claimMapping(r, mappings.get("username"), mp + ".username", true);
-        b.username(username[0], username[1]);
+        b.username(username[0], username[1]).usernameExpression(username[2]);
         if (mappings.get("groups") != null) {
             String[] groups = claimMapping(r, mappings.get("groups"), mp + ".groups", true);
             if (groups[0] != null && !groups[0].isEmpty()) {
                 b.groups(groups[0], groups[1]);
+            } else if (groups[1] != null) {
+                b.groups(null, groups[1]);
             }
+            b.groupsExpression(groups[2]);
         }
         if (mappings.get("uid") != null) {
             String[] uid = claimMapping(r, mappings.get("uid"), mp + ".uid", false);
             if (uid[0] != null && !uid[0].isEmpty()) {
                 b.uid(uid[0]);
             }
+            b.uidExpression(uid[2]);
+        }
+        List<Object> userRules = r.list(jwt.get("userValidationRules"), p + "userValidationRules");
+        for (int i = 0; i < userRules.size(); i++) {
+            String up = p + "userValidationRules[" + i + "]";
+            Map<String, Object> rule = r.map(userRules.get(i), up);
+            r.allowOnly(rule, up + ".", "expression", "message");
+            b.userValidationRule(r.string(rule, up + ".", "expression"), r.string(rule, up + ".", "message"));
         }
         return b.build();
     }
 
-    /** {claim, prefix} of a {@code PrefixedClaimOrExpression} / {@code ClaimOrExpression}. */
+    /** {claim, prefix, expression} of a {@code PrefixedClaimOrExpression} / {@code ClaimOrExpression}. */
     private static String[] claimMapping(Reader r, Object value, String path, boolean prefixed) {
         Map<String, Object> m = value == null ? Map.of() : r.map(value, path);
         if (prefixed) {
@@ -166,15 +239,9 @@ public final class AuthenticationConfiguration {
         } else {
             r.allowOnly(m, path + ".", "claim", "expression");
         }
-        String claim = r.string(m, path + ".", "claim");
-        String expression = r.string(m, path + ".", "expression");
-        if (claim != null && !claim.isEmpty() && expression != null && !expression.isEmpty()) {
-            throw r.fail(path, "Invalid value: \"\": claim and expression can't both be set");
-        }
-        if (expression != null && !expression.isEmpty()) {
-            throw r.fail(path + ".expression", NO_CEL);
-        }
-        return new String[] {claim, prefixed ? r.string(m, path + ".", "prefix") : null};
+        // Exclusivity (claim vs expression, prefix with an expression) is JwtIssuer's, with Kubernetes' messages.
+        return new String[] {r.string(m, path + ".", "claim"), prefixed ? r.string(m, path + ".", "prefix") : null,
+            r.string(m, path + ".", "expression")};
     }
 
     /** Typed reads with field paths in errors. */

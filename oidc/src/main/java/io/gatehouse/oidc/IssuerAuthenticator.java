@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -137,19 +138,43 @@ final class IssuerAuthenticator {
     }
 
     private UserInfo mapUser(JwtClaims claims, Object distributedGroups) throws ClaimException {
-        String username = username(claims);
-        List<String> groups = groups(claims, distributedGroups);
+        JwtIssuer.CelMappings cel = issuer.cel();
+        // As Kubernetes: the CEL view of the claims is built only when an expression needs it, once per token.
+        Map<String, Object> celClaims = cel.any() ? celClaims(claims, distributedGroups) : null;
+        String username = cel.username() == null ? username(claims) : celUsername(cel.username(), celClaims);
+        List<String> groups = cel.groups() == null ? groups(claims, distributedGroups) : celGroups(cel.groups(), celClaims);
         String uid = "";
-        if (issuer.uidClaim() != null) {
+        if (cel.uid() != null) {
+            Object v = eval(cel.uid(), celClaims, "oidc: error evaluating uid claim expression: ");
+            if (!(v instanceof String s)) {
+                throw new ClaimException("oidc: error evaluating uid claim expression: uid claim expression must return a string");
+            }
+            uid = s;
+        } else if (issuer.uidClaim() != null) {
             String claim = issuer.uidClaim();
             if (!claims.has(claim)) {
                 throw new ClaimException("oidc: parse uid claim " + GoText.quote(claim) + ": claim not present");
             }
             uid = stringClaim(claims.get(claim), "oidc: parse uid claim " + GoText.quote(claim) + ": ");
         }
-        Map<String, List<String>> extra = Map.of();
+        Map<String, List<String>> extra = new LinkedHashMap<>();
         if (claims.get("jti") instanceof String jti) {
-            extra = Map.of(KubernetesNames.CREDENTIAL_ID_KEY, List.of("JTI=" + jti));
+            extra.put(KubernetesNames.CREDENTIAL_ID_KEY, List.of("JTI=" + jti));
+        }
+        Map<String, Object> results = new LinkedHashMap<>();
+        for (Map.Entry<String, CelExpressions.Compiled> e : cel.extra().entrySet()) {
+            // Kubernetes returns the mapper's error for extra unwrapped: no "oidc:" prefix.
+            results.put(e.getKey(), eval(e.getValue(), celClaims, ""));
+        }
+        for (Map.Entry<String, CelExpressions.Compiled> e : cel.extra().entrySet()) {
+            List<String> values = CelExpressions.stringList(results.get(e.getKey()));
+            if (values == null) {
+                throw new ClaimException("oidc: error evaluating extra claim expression: " + e.getValue().expression()
+                        + ": expression must return a string or a list of strings");
+            }
+            if (!values.isEmpty()) {
+                extra.put(e.getKey(), values);
+            }
         }
         for (JwtIssuer.RequiredClaim rule : issuer.requiredClaims()) {
             String claim = rule.claim();
@@ -162,7 +187,75 @@ final class IssuerAuthenticator {
                         + ", want = " + rule.requiredValue());
             }
         }
-        return new UserInfo(username, uid, groups, extra);
+        rules(cel.rules(), cel.messages(), celClaims, "oidc: error evaluating claim validation expression: ");
+        UserInfo user = new UserInfo(username, uid, groups, extra);
+        if (!cel.userRules().isEmpty()) {
+            rules(cel.userRules(), cel.userMessages(), CelExpressions.user(user),
+                    "oidc: error evaluating user info validation rule: ");
+        }
+        return user;
+    }
+
+    /** Validation expressions: all evaluated first (the first error aborts), then checked in order. */
+    private static void rules(List<CelExpressions.Compiled> rules, List<String> messages, Map<String, Object> variable,
+                              String prefix) throws ClaimException {
+        List<Object> results = new ArrayList<>(rules.size());
+        for (CelExpressions.Compiled rule : rules) {
+            results.add(eval(rule, variable, prefix));
+        }
+        for (int i = 0; i < results.size(); i++) {
+            if (!(results.get(i) instanceof Boolean ok)) {
+                throw new ClaimException(prefix + "validation expression must return a boolean");
+            }
+            if (!ok) {
+                throw new ClaimException(prefix + "validation expression '" + rules.get(i).expression() + "' failed: "
+                        + messages.get(i));
+            }
+        }
+    }
+
+    private static String celUsername(CelExpressions.Compiled expression, Map<String, Object> celClaims)
+            throws ClaimException {
+        String prefix = "oidc: error evaluating username claim expression: ";
+        if (!(eval(expression, celClaims, prefix) instanceof String username)) {
+            throw new ClaimException(prefix + "username claim expression must return a string");
+        }
+        if (username.isEmpty()) {
+            throw new ClaimException("oidc: empty username via CEL expression is not allowed");
+        }
+        return username;
+    }
+
+    private static List<String> celGroups(CelExpressions.Compiled expression, Map<String, Object> celClaims)
+            throws ClaimException {
+        String prefix = "oidc: error evaluating group claim expression: ";
+        List<String> groups = CelExpressions.stringList(eval(expression, celClaims, prefix));
+        if (groups == null) {
+            throw new ClaimException(prefix + "expression must return a string or a list of strings");
+        }
+        return groups;
+    }
+
+    private static Object eval(CelExpressions.Compiled expression, Map<String, Object> celClaims, String prefix)
+            throws ClaimException {
+        try {
+            return expression.eval(celClaims);
+        } catch (dev.cel.runtime.CelEvaluationException | RuntimeException e) {
+            // Hostile claims must end in a rejection, never in an exception on the request path.
+            throw new ClaimException(prefix + "expression '" + expression.expression() + "' resulted in error: "
+                    + CelExpressions.errorText(e));
+        }
+    }
+
+    /** The claims as CEL sees them; an expanded distributed groups claim is visible, as in Kubernetes. */
+    private Map<String, Object> celClaims(JwtClaims claims, Object distributedGroups) {
+        Map<String, Object> payload = claims.asMap();
+        String groupsClaim = issuer.groupsClaim();
+        if (distributedGroups != null && groupsClaim != null && !payload.containsKey(groupsClaim)) {
+            payload = new LinkedHashMap<>(payload);
+            payload.put(groupsClaim, distributedGroups);
+        }
+        return CelExpressions.claims(payload);
     }
 
     private String username(JwtClaims claims) throws ClaimException {

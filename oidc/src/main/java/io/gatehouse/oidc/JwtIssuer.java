@@ -22,7 +22,7 @@ import java.util.Set;
 
 /**
  * One trusted JWT issuer: an entry of Kubernetes' {@code AuthenticationConfiguration.jwt} list (issuer,
- * claim validation rules, claim mappings), without CEL. Built and validated eagerly with Kubernetes' field
+ * claim validation rules, claim mappings), with Kubernetes' CEL claim expressions compiled once here. Built and validated eagerly with Kubernetes' field
  * paths and messages, e.g. {@code issuer.url: Invalid value: "http://x": URL scheme must be https}.
  *
  * <p>Immutable and thread-safe.
@@ -50,13 +50,25 @@ public final class JwtIssuer {
     private final String groupsClaim;
     private final String groupsPrefix;
     private final String uidClaim;
+    private final CelMappings cel;
     private final Set<JwtAlgorithm> signingAlgorithms;
     private final List<String> signingAlgorithmNames;
     private final VerificationKeySet staticKeys;
     private final String fieldPrefix;
     private final String source;
 
-    private JwtIssuer(Builder b, List<Certificate> ca, Set<JwtAlgorithm> algs, VerificationKeySet staticKeys) {
+    /** The compiled CEL of one issuer; null members are claim mappings. */
+    record CelMappings(CelExpressions.Compiled username, CelExpressions.Compiled groups, CelExpressions.Compiled uid,
+                       Map<String, CelExpressions.Compiled> extra, List<CelExpressions.Compiled> rules,
+                       List<String> messages, List<CelExpressions.Compiled> userRules, List<String> userMessages) {
+        boolean any() {
+            return username != null || groups != null || uid != null || !extra.isEmpty() || !rules.isEmpty();
+        }
+    }
+
+    private JwtIssuer(Builder b, List<Certificate> ca, Set<JwtAlgorithm> algs, VerificationKeySet staticKeys,
+                      CelMappings cel) {
+        this.cel = cel;
         this.url = b.url;
         this.discoveryUrl = b.discoveryUrl;
         this.certificateAuthority = List.copyOf(ca);
@@ -137,6 +149,10 @@ public final class JwtIssuer {
         return certificateAuthority;
     }
 
+    CelMappings cel() {
+        return cel;
+    }
+
     VerificationKeySet staticKeys() {
         return staticKeys;
     }
@@ -171,6 +187,12 @@ public final class JwtIssuer {
         private String groupsClaim;
         private String groupsPrefix;
         private String uidClaim;
+        private String usernameExpression;
+        private String groupsExpression;
+        private String uidExpression;
+        private final List<String[]> extra = new ArrayList<>();
+        private final List<String[]> claimRules = new ArrayList<>();
+        private final List<String[]> userRules = new ArrayList<>();
         private final List<String> signingAlgorithms = new ArrayList<>();
         private final Map<String, PublicKey> staticKeys = new LinkedHashMap<>();
         private String fieldPrefix = "";
@@ -230,6 +252,42 @@ public final class JwtIssuer {
         /** The uid claim (a string). */
         public Builder uid(String claim) {
             this.uidClaim = claim;
+            return this;
+        }
+
+        /** The username as a CEL expression over {@code claims} (must return a non-empty string; no prefix). */
+        public Builder usernameExpression(String expression) {
+            this.usernameExpression = expression;
+            return this;
+        }
+
+        /** The groups as a CEL expression over {@code claims} (a string, a list of strings, or null). */
+        public Builder groupsExpression(String expression) {
+            this.groupsExpression = expression;
+            return this;
+        }
+
+        /** The uid as a CEL expression over {@code claims} (a string). */
+        public Builder uidExpression(String expression) {
+            this.uidExpression = expression;
+            return this;
+        }
+
+        /** Adds an {@code extra} mapping: a domain-prefixed key and a CEL expression (a string or list of strings). */
+        public Builder extra(String key, String valueExpression) {
+            extra.add(new String[] {key, valueExpression});
+            return this;
+        }
+
+        /** Adds a CEL claim validation rule (must return bool); {@code message} is reported when it is false. */
+        public Builder claimValidationRule(String expression, String message) {
+            claimRules.add(new String[] {expression, message == null ? "" : message});
+            return this;
+        }
+
+        /** Adds a CEL user validation rule over {@code user} (must return bool); {@code message} when false. */
+        public Builder userValidationRule(String expression, String message) {
+            userRules.add(new String[] {expression, message == null ? "" : message});
             return this;
         }
 
@@ -305,16 +363,71 @@ public final class JwtIssuer {
                     err(errors, "claimValidationRules[" + i + "].claim", "Duplicate value: " + GoText.quote(c));
                 }
             }
-            if (usernameClaim == null || usernameClaim.isEmpty()) {
-                err(errors, "claimMappings.username", "Required value: claim or expression is required");
-            } else if (usernamePrefix == null) {
-                err(errors, "claimMappings.username.prefix", "Required value: prefix is required when claim is set. "
-                        + "It can be set to an empty string to disable prefixing");
+            CelExpressions.Compiled userCel = prefixed(errors, "username", usernameClaim, usernamePrefix, usernameExpression, true);
+            CelExpressions.Compiled groupsCel = prefixed(errors, "groups", groupsClaim, groupsPrefix, groupsExpression, false);
+            CelExpressions.Compiled uidCel = null;
+            if (!blank(uidClaim) && !blank(uidExpression)) {
+                err(errors, "claimMappings.uid", "Invalid value: \"\": claim and expression can't both be set");
+            } else if (!blank(uidExpression)) {
+                uidCel = compile(errors, "claimMappings.uid.expression", uidExpression, false);
             }
-            if (groupsClaim != null && !groupsClaim.isEmpty() && groupsPrefix == null) {
-                err(errors, "claimMappings.groups.prefix", "Required value: prefix is required when claim is set. "
-                        + "It can be set to an empty string to disable prefixing");
+            Map<String, CelExpressions.Compiled> extraCel = new LinkedHashMap<>();
+            for (int i = 0; i < extra.size(); i++) {
+                String key = extra.get(i)[0];
+                String kp = "claimMappings.extra[" + i + "].key";
+                String keyProblem = ExtraKeys.problem(key);
+                if (keyProblem != null) {
+                    err(errors, kp, keyProblem);
+                    continue;
+                }
+                if (extraCel.containsKey(key)) {
+                    err(errors, kp, "Duplicate value: " + GoText.quote(key));
+                    continue;
+                }
+                String expr = extra.get(i)[1];
+                if (blank(expr)) {
+                    err(errors, "claimMappings.extra[" + i + "].valueExpression", "Required value: valueExpression is required");
+                    continue;
+                }
+                extraCel.put(key, compile(errors, "claimMappings.extra[" + i + "].valueExpression", expr, false));
             }
+            List<CelExpressions.Compiled> rulesCel = new ArrayList<>();
+            List<String> ruleMessages = new ArrayList<>();
+            Set<String> seenRules = new HashSet<>();
+            for (int i = 0; i < claimRules.size(); i++) {
+                String rp = "claimValidationRules[" + (requiredClaims.size() + i) + "].expression";
+                String expr = claimRules.get(i)[0];
+                if (!seenRules.add(expr)) {
+                    err(errors, rp, "Duplicate value: " + GoText.quote(expr));
+                    continue;
+                }
+                CelExpressions.Compiled c = compile(errors, rp, expr, true);
+                if (c != null) {
+                    rulesCel.add(c);
+                    ruleMessages.add(claimRules.get(i)[1]);
+                }
+            }
+            List<CelExpressions.Compiled> userCelRules = new ArrayList<>();
+            List<String> userMessages = new ArrayList<>();
+            Set<String> seenUserRules = new HashSet<>();
+            for (int i = 0; i < userRules.size(); i++) {
+                String up = "userValidationRules[" + i + "].expression";
+                String expr = userRules.get(i)[0];
+                if (blank(expr)) {
+                    err(errors, up, "Required value: expression is required");
+                } else if (!seenUserRules.add(expr)) {
+                    err(errors, up, "Duplicate value: " + GoText.quote(expr));
+                } else {
+                    try {
+                        userCelRules.add(CelExpressions.compileUser(expr));
+                        userMessages.add(userRules.get(i)[1]);
+                    } catch (CelExpressions.InvalidExpression e) {
+                        err(errors, up, "Invalid value: " + GoText.quote(expr) + ": " + e.getMessage());
+                    }
+                }
+            }
+            CelMappings cel = new CelMappings(userCel, groupsCel, uidCel, Map.copyOf(extraCel), List.copyOf(rulesCel),
+                    List.copyOf(ruleMessages), List.copyOf(userCelRules), List.copyOf(userMessages));
             Set<JwtAlgorithm> algs = EnumSet.noneOf(JwtAlgorithm.class);
             for (String name : signingAlgorithms) {
                 JwtAlgorithm a = JwtAlgorithm.fromName(name);
@@ -359,7 +472,46 @@ public final class JwtIssuer {
                 throw new ConfigurationException(source, fieldPrefix.isEmpty() ? null : fieldPrefix.substring(0, fieldPrefix.length() - 1),
                         errors.get(0)[0], problem, null);
             }
-            return new JwtIssuer(this, ca, algs, keys);
+            return new JwtIssuer(this, ca, algs, keys, cel);
+        }
+
+        /** Kubernetes' PrefixedClaimOrExpression rules for username (required) and groups. */
+        private CelExpressions.Compiled prefixed(List<String[]> errors, String name, String claim, String prefix,
+                                                 String expression, boolean required) {
+            String path = "claimMappings." + name;
+            if (!blank(claim) && !blank(expression)) {
+                err(errors, path, "Invalid value: \"\": claim and expression can't both be set");
+                return null;
+            }
+            if (!blank(expression)) {
+                if (prefix != null) {
+                    err(errors, path + ".prefix", "Invalid value: " + GoText.quote(prefix)
+                            + ": may not be specified when expression is set");
+                }
+                return compile(errors, path + ".expression", expression, false);
+            }
+            if (blank(claim)) {
+                if (required) {
+                    err(errors, path, "Required value: claim or expression is required");
+                }
+            } else if (prefix == null) {
+                err(errors, path + ".prefix", "Required value: prefix is required when claim is set. "
+                        + "It can be set to an empty string to disable prefixing");
+            }
+            return null;
+        }
+
+        private CelExpressions.Compiled compile(List<String[]> errors, String path, String expression, boolean bool) {
+            try {
+                return CelExpressions.compileClaims(expression, bool);
+            } catch (CelExpressions.InvalidExpression e) {
+                err(errors, path, "Invalid value: " + GoText.quote(expression) + ": " + e.getMessage());
+                return null;
+            }
+        }
+
+        private static boolean blank(String s) {
+            return s == null || s.isEmpty();
         }
 
         private void validateUrl(List<String[]> errors, String field, String value) {

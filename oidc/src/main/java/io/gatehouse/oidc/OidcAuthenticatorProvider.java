@@ -17,7 +17,8 @@ import java.util.function.UnaryOperator;
  * <p>Settings: either {@code authenticationConfig} (path to Kubernetes' AuthenticationConfiguration file)
  * or the legacy flags {@code issuerUrl}, {@code clientId}, {@code caFile}, {@code usernameClaim},
  * {@code usernamePrefix}, {@code groupsClaim}, {@code groupsPrefix}, {@code requiredClaims} (a map) and
- * {@code signingAlgs} (a list); optionally {@code maxTokenLength}. With a configuration file and a non-zero
+ * {@code signingAlgs} (a list); optionally {@code maxTokenLength} and {@code disallowedIssuers} (a list: the
+ * service account issuers, which Kubernetes refuses as JWT issuers). With a configuration file and a non-zero
  * reload interval in the context, the file is watched ({@link ReloadingOidcAuthenticator}). Thread-safe
  * (stateless).
  */
@@ -47,8 +48,9 @@ public final class OidcAuthenticatorProvider implements AuthenticatorProvider {
         if (maxLength < 64 || maxLength > 1 << 20) {
             throw settings.invalid("maxTokenLength", "must be between 64 and 1048576");
         }
+        List<String> disallowed = settings.stringList("disallowedIssuers");
         UnaryOperator<OidcAuthenticator.Builder> common = b -> b.clock(context.clock()).listener(context.listener())
-                .maxTokenLength((int) maxLength);
+                .maxTokenLength((int) maxLength).disallowedIssuers(disallowed);
         OidcAuthenticator.Builder builder = common.apply(OidcAuthenticator.builder());
         boolean anyFlag = FLAGS.stream().anyMatch(settings::has);
         if (settings.has("authenticationConfig")) {

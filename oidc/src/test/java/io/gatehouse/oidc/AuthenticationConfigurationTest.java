@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-/** Kubernetes' AuthenticationConfiguration file: v1 and v1beta1, validation messages, CEL refused by name. */
+/** Kubernetes' AuthenticationConfiguration file: v1 and v1beta1, validation messages, CEL compiled at load. */
 class AuthenticationConfigurationTest {
 
     static final String ENTRY = """
@@ -55,17 +55,45 @@ class AuthenticationConfigurationTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "claim rule expression | claimValidationRules: [{expression: 'claims.hd == \"x\"', message: m}] | jwt[0].claimValidationRules[0].expression: CEL expressions are not supported yet",
-        "username expression | claimMappings: {username: {expression: 'claims.sub'}} | jwt[0].claimMappings.username.expression: CEL expressions are not supported yet",
-        "groups expression | claimMappings: {username: {claim: sub, prefix: ''}, groups: {expression: 'claims.g'}} | jwt[0].claimMappings.groups.expression: CEL expressions are not supported yet",
-        "uid expression | claimMappings: {username: {claim: sub, prefix: ''}, uid: {expression: 'claims.sub'}} | jwt[0].claimMappings.uid.expression: CEL expressions are not supported yet",
-        "extra | claimMappings: {username: {claim: sub, prefix: ''}, extra: [{key: example.org/a, valueExpression: 'claims.a'}]} | jwt[0].claimMappings.extra[0].valueExpression: CEL expressions are not supported yet",
-        "user rules | userValidationRules: [{expression: 'true', message: m}] | jwt[0].userValidationRules: CEL expressions are not supported yet"})
-    void celIsRefusedNamingTheField(String name, String yaml, String expected) {
+        "claim rule not bool | claimValidationRules: [{expression: 'claims.hd', message: m}] | jwt[0].claimValidationRules[0].expression: Invalid value: \"claims.hd\": must evaluate to bool",
+        "claim rule with requiredValue | claimValidationRules: [{expression: 'true', requiredValue: x}] | jwt[0].claimValidationRules[0].requiredValue: Invalid value: \"x\": may not be specified when expression is set",
+        "username wrong variable | claimMappings: {username: {expression: 'user.username'}} | jwt[0].claimMappings.username.expression: Invalid value: \"user.username\": compilation failed: ERROR: <input>:1:1: undeclared reference to 'user' (in container '')",
+        "username prefix with expression | claimMappings: {username: {expression: 'claims.sub', prefix: ''}} | jwt[0].claimMappings.username.prefix: Invalid value: \"\": may not be specified when expression is set",
+        "groups claim and expression | claimMappings: {username: {claim: sub, prefix: ''}, groups: {claim: g, expression: 'claims.g'}} | jwt[0].claimMappings.groups: Invalid value: \"\": claim and expression can't both be set",
+        "uid claim and expression | claimMappings: {username: {claim: sub, prefix: ''}, uid: {claim: sub, expression: 'claims.sub'}} | jwt[0].claimMappings.uid: Invalid value: \"\": claim and expression can't both be set",
+        "extra without domain | claimMappings: {username: {claim: sub, prefix: ''}, extra: [{key: foo, valueExpression: 'claims.a'}]} | jwt[0].claimMappings.extra[0].key: Invalid value: \"foo\": must be a domain-prefixed path (such as \"acme.io/foo\")",
+        "extra duplicate | claimMappings: {username: {claim: sub, prefix: ''}, extra: [{key: a.io/b, valueExpression: 'claims.a'}, {key: a.io/b, valueExpression: 'claims.b'}]} | jwt[0].claimMappings.extra[1].key: Duplicate value: \"a.io/b\"",
+        "extra empty expression | claimMappings: {username: {claim: sub, prefix: ''}, extra: [{key: a.io/b}]} | jwt[0].claimMappings.extra[0].valueExpression: Required value: valueExpression is required",
+        "user rule over claims | userValidationRules: [{expression: 'claims.sub == \"\"', message: m}] | jwt[0].userValidationRules[0].expression: Invalid value: \"claims.sub == \\\"\\\"\": compilation failed: ERROR: <input>:1:1: undeclared reference to 'claims' (in container '')",
+        "user rule unknown field | userValidationRules: [{expression: 'user.unknown == \"\"', message: m}] | jwt[0].userValidationRules[0].expression: Invalid value: \"user.unknown == \\\"\\\"\": compilation failed: ERROR: <input>:1:5: undefined field 'unknown'",
+        "user rule not bool | userValidationRules: [{expression: 'user.username', message: m}] | jwt[0].userValidationRules[0].expression: Invalid value: \"user.username\": must evaluate to bool",
+        "user rule duplicate | userValidationRules: [{expression: 'true'}, {expression: 'true'}] | jwt[0].userValidationRules[1].expression: Duplicate value: \"true\""})
+    void celIsValidatedAtLoadNamingTheFileAndField(String name, String yaml, String expected) {
         String entry = "- issuer: {url: https://auth.example.com, audiences: [a]}\n  " + yaml + "\n"
                 + (yaml.startsWith("claimMappings") ? "" : "  claimMappings: {username: {claim: sub, prefix: ''}}\n");
         String m = message(file("v1", entry));
-        assertTrue(m.endsWith(expected), m);
+        // A compile error continues, as cel-go's, with the source line and a caret line.
+        assertTrue(m.contains(expected), m);
+        assertTrue(m.startsWith("auth.yaml"), m);
+    }
+
+    @Test
+    void celExpressionsLoad() {
+        List<JwtIssuer> issuers = AuthenticationConfiguration.parse(file("v1", """
+                - issuer: {url: https://auth.example.com, audiences: [a]}
+                  claimValidationRules:
+                  - expression: 'claims.exp - claims.nbf <= 86400'
+                    message: total token lifetime must not exceed 24 hours
+                  claimMappings:
+                    username: {expression: '"oidc:" + claims.sub'}
+                    groups: {expression: 'claims.?realm_access.roles.orValue([])'}
+                    uid: {expression: 'claims.sub'}
+                    extra:
+                    - key: example.org/tenant
+                      valueExpression: 'claims.?tenant.orValue("")'
+                """), "auth.yaml");
+        assertEquals(1, issuers.size());
+        assertTrue(issuers.get(0).cel().any());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -107,11 +135,23 @@ class AuthenticationConfigurationTest {
     }
 
     @Test
+    void anonymousConditionsAreReadForTheChain(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.writeString(dir.resolve("auth.yaml"), file("v1", ENTRY)
+                + "anonymous:\n  enabled: true\n  conditions:\n  - path: /livez\n  - path: /readyz\n");
+        assertEquals(java.util.Optional.of(new AuthenticationConfiguration.Anonymous(true, List.of("/livez", "/readyz"))),
+                AuthenticationConfiguration.anonymous(f));
+        assertEquals(1, AuthenticationConfiguration.load(f).size());
+        java.nio.file.Path none = java.nio.file.Files.writeString(dir.resolve("none.yaml"), file("v1", ENTRY));
+        assertEquals(java.util.Optional.empty(), AuthenticationConfiguration.anonymous(none));
+    }
+
+    @Test
     void documentLevelErrors() {
         assertTrue(message("apiVersion: v1\nkind: AuthenticationConfiguration\n").contains("apiVersion: Invalid value: \"v1\""));
         assertTrue(message("apiVersion: apiserver.config.k8s.io/v1\nkind: Config\n").contains("must be AuthenticationConfiguration"));
         assertTrue(message("apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt: []\n"
-                + "anonymous: {enabled: true}\n").endsWith("anonymous: anonymous authentication is configured in the Gatehouse chain, not here"));
+                + "anonymous: {enabled: false, conditions: [{path: /livez}]}\n").endsWith(
+                "anonymous.conditions: Invalid value: [/livez]: enabled should be set to true when conditions are defined"));
         assertTrue(message(file("v1", "- issuer: {url: https://a.example.com, audiences: [a]}\n  claimMappings: {username: {claim: sub, prefix: ''}}\n".repeat(65)))
                 .contains("jwt: Too many: 65: must have at most 64 items"));
     }

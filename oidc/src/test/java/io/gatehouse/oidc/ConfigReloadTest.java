@@ -73,6 +73,14 @@ class ConfigReloadTest {
                 assertTrue(listener.events().get(0).contains("URL scheme must be https"), listener.events().toString());
                 assertEquals(List.of(a.url(), b.url()), auth.issuerUrls());
 
+                Files.writeString(f, file(entry(a.url()).replace("{claim: sub, prefix: ''}", "{expression: 'claims.sub +'}")));
+                listener.clear();
+                assertFalse(auth.reloadIfChanged(), "a file with an expression that does not compile is not swapped in");
+                assertTrue(listener.events().get(0).contains("jwt[0].claimMappings.username.expression: Invalid value: "
+                        + "\"claims.sub +\": compilation failed: ERROR: <input>:1:"), listener.events().toString());
+                assertEquals(List.of(a.url(), b.url()), auth.issuerUrls());
+                assertInstanceOf(Authenticated.class, auth.authenticate(token(b.url()), List.of()), "last good configuration kept");
+
                 int port;
                 try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
                     port = s.getLocalPort();

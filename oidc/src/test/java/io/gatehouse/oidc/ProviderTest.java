@@ -70,13 +70,7 @@ class ProviderTest {
 
     @Test
     void configFileAndFlagsAreMutuallyExclusiveAndFlagsComeInPairs() throws Exception {
-        Path file = Files.writeString(dir.resolve("auth.yaml"), """
-                apiVersion: apiserver.config.k8s.io/v1
-                kind: AuthenticationConfiguration
-                jwt:
-                - issuer: {url: https://auth.example.com, audiences: [a]}
-                  claimMappings: {username: {claim: sub, prefix: ''}}
-                """);
+        Path file = authFile();
         try (OidcAuthenticator a = create(Map.of("authenticationConfig", file.toString()))) {
             assertEquals(List.of("https://auth.example.com"), a.issuerUrls());
         }
@@ -88,6 +82,31 @@ class ProviderTest {
         ConfigurationException hs = assertThrows(ConfigurationException.class, () -> create(Map.of("issuerUrl", "https://a.example.com",
                 "clientId", "c", "signingAlgs", List.of("HS256"))));
         assertTrue(hs.getMessage().endsWith("oidc: unsupported signing alg: \"HS256\""), hs.getMessage());
+    }
+
+    @Test
+    void serviceAccountIssuersAreDisallowedAsJwtIssuers() throws Exception {
+        Path file = authFile();
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> create(Map.of(
+                "authenticationConfig", file.toString(),
+                "disallowedIssuers", List.of("https://kubernetes.default.svc", "https://auth.example.com"))));
+        assertTrue(e.getMessage().endsWith("jwt[0].issuer.url: Invalid value: \"https://auth.example.com\": URL must not "
+                + "overlap with disallowed issuers: [https://auth.example.com https://kubernetes.default.svc]"), e.getMessage());
+        assertTrue(e.getMessage().contains(file.toString()), "names the file: " + e.getMessage());
+        try (OidcAuthenticator a = create(Map.of("authenticationConfig", file.toString(),
+                "disallowedIssuers", List.of("https://kubernetes.default.svc")))) {
+            assertEquals(List.of("https://auth.example.com"), a.issuerUrls());
+        }
+    }
+
+    private Path authFile() throws java.io.IOException {
+        return Files.writeString(dir.resolve("auth.yaml"), """
+                apiVersion: apiserver.config.k8s.io/v1
+                kind: AuthenticationConfiguration
+                jwt:
+                - issuer: {url: https://auth.example.com, audiences: [a]}
+                  claimMappings: {username: {claim: sub, prefix: ''}}
+                """);
     }
 
     @Test

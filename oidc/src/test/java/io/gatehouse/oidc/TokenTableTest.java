@@ -35,7 +35,8 @@ class TokenTableTest {
 
     /** Cases not ported, by number and name, with why. */
     static final Map<String, String> SKIPPED = Map.ofEntries(
-            Map.entry("32, 33, 49-69, 78-81, 90, 93", "CEL expressions (not supported yet)"),
+            Map.entry("32, 33, 49-59, 61-68, 78-81, 83, 89-93", "CEL: ported in CelTokenTableTest"),
+            Map.entry("60 service account payload", "not ported in time (its 4 claim and 8 user rules are not in the reference)"),
             Map.entry("71-76 egress", "egress selection is not supported"),
             Map.entry("44 client and ca mutually exclusive", "there is no Client option to conflict with"),
             Map.entry("46 health check failure", "needs DNS for an unresolvable host (no network); the same health text is "
@@ -215,7 +216,7 @@ class TokenTableTest {
     @Test
     void skippedCasesAreListedWithReasons() {
         SKIPPED.forEach((cases, why) -> System.out.println("TestToken skipped " + cases + ": " + why));
-        assertEquals(4, SKIPPED.size());
+        assertEquals(5, SKIPPED.size());
     }
 
     static String problem(org.junit.jupiter.api.function.Executable build) {
