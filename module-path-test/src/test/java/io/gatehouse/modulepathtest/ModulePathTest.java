@@ -7,6 +7,7 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,10 +21,19 @@ class ModulePathTest {
 
     @Test
     void theAssembledChainRunsOnTheModulePath() throws Exception {
-        String modulePath = System.getProperty("gatehouse.moduleClasses") + File.pathSeparator
-                + Files.readString(Path.of(System.getProperty("gatehouse.modulePathFile"))).trim();
+        // Google's CEL for Java ships jars without module names whose packages are split across them, so it
+        // cannot be on the module path: it goes on the class path, and the oidc module reads the unnamed module
+        // (the two options an application on the module path needs too, as the README says).
+        List<String> modules = new ArrayList<>(List.of(System.getProperty("gatehouse.moduleClasses")));
+        List<String> classPath = new ArrayList<>();
+        for (String jar : Files.readString(Path.of(System.getProperty("gatehouse.modulePathFile"))).trim()
+                .split(File.pathSeparator)) {
+            (jar.contains(File.separator + "dev" + File.separator + "cel" + File.separator) ? classPath : modules).add(jar);
+        }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "--module-path", modulePath,
+        Process child = new ProcessBuilder(java, "--module-path", String.join(File.pathSeparator, modules),
+                "--class-path", String.join(File.pathSeparator, classPath),
+                "--add-modules", "ALL-MODULE-PATH", "--add-reads", "io.gatehouse.oidc=ALL-UNNAMED",
                 "-m", "io.gatehouse.modulepathtest/io.gatehouse.modulepathtest.ModulePathMain")
                 .redirectErrorStream(true).start();
         // Bounded, not timed: the child needs a few seconds; a hung child fails the test instead of hanging it.
