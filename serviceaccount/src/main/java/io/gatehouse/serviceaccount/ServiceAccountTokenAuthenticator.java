@@ -161,7 +161,8 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
             tokenAudiences = apiAudiences;
         }
         List<String> wanted = requested.isEmpty() ? apiAudiences : requested;
-        List<String> granted = Audiences.intersect(tokenAudiences, wanted);
+        // Kubernetes' Audiences(tokenAudiences).Intersect(requested): the requested audiences' order.
+        List<String> granted = Audiences.intersect(wanted, tokenAudiences);
         if (granted.isEmpty() && !apiAudiences.isEmpty()) {
             return Rejected.of(RejectionReason.WRONG_AUDIENCE, "token audiences " + GoText.quoteList(tokenAudiences)
                     + " is invalid for the target audiences " + GoText.quoteList(wanted));

@@ -54,9 +54,10 @@ class BoundTokenTest {
     @CsvSource(delimiter = '|', value = {
             "api          | ''        | api",
             "api,other    | ''        | api",
-            "vault,api    | ''        | vault,api",
+            "vault,api    | ''        | api,vault",   // the requested (here: API) audiences' order, as Kubernetes
+            "api,api      | ''        | api",
             "other        | other     | other",
-            "api,other    | other,api | api,other",
+            "api,other    | other,api | other,api",
     })
     void audiencesAreTheIntersection(String tokenAud, String requested, String granted) {
         AuthenticationResult r = authenticator().authenticate(token(claims(List.of(tokenAud.split(",")), null, null, null, null)),

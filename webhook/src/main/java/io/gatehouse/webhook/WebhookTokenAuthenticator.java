@@ -225,7 +225,8 @@ public final class WebhookTokenAuthenticator implements TokenAuthenticator {
     private AuthenticationResult judge(TokenReviewCodec.Status status, String token, List<String> audiences) {
         List<String> granted = List.of();
         if (!audiences.isEmpty()) {
-            granted = Audiences.intersect(audiences, status.audiences().isEmpty() ? apiAudiences : status.audiences());
+            // Kubernetes' wantAuds.Intersect(gotAuds): the answer's order.
+            granted = Audiences.intersect(status.audiences().isEmpty() ? apiAudiences : status.audiences(), audiences);
             if (granted.isEmpty()) {
                 return Abstained.instance();
             }

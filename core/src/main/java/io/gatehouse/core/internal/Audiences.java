@@ -10,8 +10,8 @@ public final class Audiences {
     }
 
     /**
-     * Kubernetes' {@code Audiences.Intersect}: the members of {@code first} that {@code second} has, in
-     * {@code first}'s order (a repeated member stays repeated, as in Kubernetes).
+     * The members of {@code first} that {@code second} has, in {@code first}'s order (a repeated member stays
+     * repeated): Kubernetes' {@code second.Intersect(first)}, whose result follows its argument's order.
      */
     public static List<String> intersect(List<String> first, List<String> second) {
         List<String> both = new ArrayList<>(Math.min(first.size(), second.size()));
