@@ -5,6 +5,7 @@ import io.gatehouse.bootstrap.BootstrapTokenDirectory;
 import io.gatehouse.core.AuthenticationChain;
 import io.gatehouse.core.AuthenticationListener;
 import io.gatehouse.core.spi.ChainMember;
+import io.gatehouse.oidc.AuthenticationConfiguration;
 import io.gatehouse.oidc.LegacyOidcFlags;
 import io.gatehouse.oidc.OidcAuthenticator;
 import io.gatehouse.oidc.ReloadingOidcAuthenticator;
@@ -101,7 +102,8 @@ final class ChainFactory {
         if (o.authenticationConfig() != null) {
             // kube-apiserver keeps JWT authenticators after the service accounts and reloads the file.
             members.add(new Member("oidc", new ChainMember.Token(ReloadingOidcAuthenticator.watch(o.authenticationConfig(),
-                    Duration.ofSeconds(5), Duration.ofMinutes(1), b -> b.clock(clock).listener(listener), listener))));
+                    Duration.ofSeconds(5), Duration.ofMinutes(1),
+                    b -> b.clock(clock).listener(listener).disallowedIssuers(o.serviceAccountIssuers()), listener))));
         } else if (o.anyOidcFlag()) {
             if (o.oidcIssuerUrl() == null || o.oidcClientId() == null) {
                 throw new GatewayFlags.FlagException("--oidc-issuer-url and --oidc-client-id must be given together");
@@ -127,7 +129,7 @@ final class ChainFactory {
                 flags.signingAlgorithms(o.oidcSigningAlgs());
             }
             members.add(new Member("oidc", new ChainMember.Token(OidcAuthenticator.builder().issuer(flags.toIssuer())
-                    .clock(clock).listener(listener).build())));
+                    .disallowedIssuers(o.serviceAccountIssuers()).clock(clock).listener(listener).build())));
         }
         if (o.webhookConfigFile() != null) {
             // kube-apiserver asks the webhook last, after every authenticator it has itself.
@@ -139,7 +141,21 @@ final class ChainFactory {
                     + "--client-ca-file, --enable-bootstrap-token-auth, --service-account-key-file, --oidc-issuer-url or "
                     + "--authentication-config or --authentication-token-webhook-config-file");
         }
-        AuthenticationChain requests = chain(members, o, clock, listener).anonymous(o.anonymousAuth()).build();
+        AuthenticationChain.Builder requestChain = chain(members, o, clock, listener).anonymous(o.anonymousAuth());
+        if (o.authenticationConfig() != null) {
+            java.util.Optional<AuthenticationConfiguration.Anonymous> anonymous =
+                    AuthenticationConfiguration.anonymous(o.authenticationConfig());
+            if (anonymous.isPresent()) {
+                if (o.anonymousAuthGiven()) {
+                    // kube-apiserver's own wording.
+                    throw new GatewayFlags.FlagException("anonymous: Forbidden: --anonymous-auth flag cannot be set "
+                            + "when anonymous field is configured in authentication configuration file");
+                }
+                requestChain.anonymous(anonymous.get().enabled())
+                        .anonymousConditions(anonymous.get().conditionPaths());
+            }
+        }
+        AuthenticationChain requests = requestChain.build();
         List<Member> tokens = members.stream().filter(m -> m.member() instanceof ChainMember.Token).toList();
         AuthenticationChain reviews = tokens.isEmpty() ? requests : chain(tokens, o, clock, listener).build();
         return new Chains(requests, reviews, issuer, discovery, clientTrust);

@@ -20,7 +20,8 @@ final class ExchangeRequests {
 
     /** The exchange's headers and, over TLS, the client's certificate chain as presented. */
     static AuthenticationRequest of(HttpExchange ex) {
-        AuthenticationRequest.Builder b = AuthenticationRequest.builder();
+        // The path, for anonymous conditions (AuthenticationConfiguration's anonymous.conditions).
+        AuthenticationRequest.Builder b = AuthenticationRequest.builder().path(ex.getRequestURI().getPath());
         ex.getRequestHeaders().forEach((name, values) -> values.forEach(v -> b.header(name, v)));
         if (ex instanceof HttpsExchange https) {
             try {

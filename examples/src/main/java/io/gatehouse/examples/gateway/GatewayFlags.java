@@ -105,6 +105,7 @@ final class GatewayFlags {
                 single.getOrDefault("authentication-token-webhook-version", WebhookTokenAuthenticator.DEFAULT_VERSION),
                 duration(single, "authentication-token-webhook-cache-ttl", WebhookTokenAuthenticator.DEFAULT_CACHE_TTL),
                 bool(single, "anonymous-auth", false),
+                single.containsKey("anonymous-auth"),
                 single.get("audit-log-path"),
                 upstream(single.get("upstream")));
         check(o);

@@ -34,6 +34,8 @@ import java.util.Map;
  * @param webhookVersion        {@code --authentication-token-webhook-version} ({@code v1beta1} by default)
  * @param webhookCacheTtl       {@code --authentication-token-webhook-cache-ttl} (2m by default)
  * @param anonymousAuth         {@code --anonymous-auth}; false unless set (kube-apiserver's default is true)
+ * @param anonymousAuthGiven    whether {@code --anonymous-auth} was given at all (it may not be, with an
+ *                              {@code anonymous} block in the authentication configuration)
  * @param auditLogPath          {@code --audit-log-path}; {@code -} for standard output
  * @param upstream              {@code --upstream}: where authenticated requests are proxied, or null
  */
@@ -65,6 +67,7 @@ record GatewayOptions(
         String webhookVersion,
         java.time.Duration webhookCacheTtl,
         boolean anonymousAuth,
+        boolean anonymousAuthGiven,
         String auditLogPath,
         java.net.URI upstream) {
 
