@@ -4,5 +4,5 @@
 # to measure on another JDK (for example JDK 25 for the EC paths), or a regex to run a subset.
 set -eu
 cd "$(dirname "$0")/.."
-mvn -B -q -pl benchmarks -am package -DskipTests
+./mvnw -B -q -pl benchmarks -am package -DskipTests
 exec java -cp benchmarks/target/benchmarks.jar io.gatehouse.benchmarks.QuickProfile "$@"
