@@ -78,7 +78,11 @@ final class PresentedChain {
             }
             ders.add(der);
             if (digest != null) {
-                digest.update(ByteBuffer.allocate(4).putInt(der.length).array());
+                // The length first, big-endian, byte by byte: no buffer allocated per certificate.
+                digest.update((byte) (der.length >>> 24));
+                digest.update((byte) (der.length >>> 16));
+                digest.update((byte) (der.length >>> 8));
+                digest.update((byte) der.length);
                 digest.update(der);
             }
         }
