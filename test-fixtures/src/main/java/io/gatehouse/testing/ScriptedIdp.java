@@ -30,7 +30,9 @@ import javax.net.ssl.SSLContext;
  *   <li>any path ending in {@code /jwks} with the keys given to {@link #keys};</li>
  *   <li>any path scripted with {@link #answer} (status, body, headers, delay) as scripted, before the above;</li>
  *   <li>everything, while a {@link Fault} is set, with that fault: refused connections (the server stops and later
- *       restarts on the same port), 500s, HTML, a 50 MiB body, or a slow answer.</li>
+ *       restarts on the same port), 500s, HTML, a 50 MiB body, or a slow answer: {@link Fault#SLOW} holds every
+ *       answer until the fault is changed (at most {@link #SLOW_HOLD}), so that a client that ignored its own
+ *       timeouts would wait far longer than any scheduling delay.</li>
  * </ul>
  * It counts requests in all and per path and remembers each path's last {@code Authorization} header.
  */
@@ -38,6 +40,9 @@ public final class ScriptedIdp implements AutoCloseable {
 
     /** What every request gets while set, instead of its scripted answer. */
     public enum Fault { NONE, REFUSED, ERROR_500, HTML, HUGE, SLOW }
+
+    /** The longest a {@link Fault#SLOW} answer is held if the fault is never changed. */
+    public static final Duration SLOW_HOLD = Duration.ofSeconds(30);
 
     /** The size of a {@link Fault#HUGE} body. */
     public static final int HUGE_BYTES = 50 * 1024 * 1024;
@@ -190,12 +195,26 @@ public final class ScriptedIdp implements AutoCloseable {
                 case ERROR_500 -> send(ex, new Answer(500, "internal error", Map.of("Content-Type", "text/plain"), Duration.ZERO));
                 case HTML -> send(ex, new Answer(200, "<html><body><h1>Bad Gateway</h1>please log in</body></html>",
                         Map.of("Content-Type", "text/html"), Duration.ZERO));
-                case SLOW -> send(ex, new Answer(200, scripted(path).body(), Map.of(), Duration.ofSeconds(4)));
+                case SLOW -> {
+                    holdWhileSlow();
+                    send(ex, scripted(path));
+                }
                 case HUGE -> huge(ex);
                 default -> send(ex, scripted(path));
             }
         } catch (IOException e) {
             // The client gave up, as it should on a huge or slow answer.
+        }
+    }
+
+    private void holdWhileSlow() {
+        long end = System.nanoTime() + SLOW_HOLD.toNanos();
+        try {
+            while (fault == Fault.SLOW && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.bouncycastle.asn1.DEROctetString;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -138,7 +139,8 @@ class BadInputTest {
     }
 
     @Test
-    void aCycleOfCrossSignedIntermediatesEndsQuickly() {
+    @Timeout(60) // a hang detector: a path builder that loops never ends; a correct one takes milliseconds
+    void aCycleOfCrossSignedIntermediatesEnds() {
         // Two CAs that sign each other, neither trusted: path building must stop, not loop.
         var keysA = TestPki.ecKey();
         var keysB = TestPki.ecKey();
@@ -146,10 +148,8 @@ class BadInputTest {
         TestPki.Issued b = TestPki.cert("CN=cycle-b").keys(keysB).issuer(a0).ca(null).issue();
         TestPki.Issued a = TestPki.cert("CN=cycle-a").keys(keysA).issuer(b).ca(null).issue();
         TestPki.Issued leaf = TestPki.client("CN=victim", a);
-        long start = System.nanoTime();
         Rejected r = rejected(List.of(leaf.cert(), a.cert(), b.cert(), a0.cert()));
         assertEquals(RejectionReason.UNTRUSTED_CERTIFICATE, r.reason());
         assertTrue(r.message().contains("x509: certificate signed by unknown authority"), r.message());
-        assertTrue(System.nanoTime() - start < 5_000_000_000L);
     }
 }

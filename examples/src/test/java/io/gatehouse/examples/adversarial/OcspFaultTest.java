@@ -19,14 +19,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The OCSP responder unreachable, hanging, or answering garbage: soft-fail authenticates, hard-fail rejects,
@@ -39,6 +41,8 @@ class OcspFaultTest {
     static AuthenticationRequest client;
     static HttpServer responder;
     static URI refused;
+    static final CountDownLatch RELEASE = new CountDownLatch(1);
+    static final AtomicInteger HANG_ANSWERED = new AtomicInteger();
 
     @BeforeAll
     static void start() throws Exception {
@@ -53,10 +57,12 @@ class OcspFaultTest {
         }));
         responder.createContext("/hang", ex -> {
             try {
-                Thread.sleep(3_000);
+                // Held until the tests end (at most a minute): only the client's own timeout can end the wait.
+                RELEASE.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            HANG_ANSWERED.incrementAndGet();
             ex.close();
         });
         responder.createContext("/html", ex -> {
@@ -90,6 +96,7 @@ class OcspFaultTest {
 
     @AfterAll
     static void stop() {
+        RELEASE.countDown();
         responder.stop(0);
     }
 
@@ -113,11 +120,12 @@ class OcspFaultTest {
                 .listener(AuthenticationListener.NONE).build();
              AuthenticationChain chain = AuthenticationChain.builder().add("x509", x509).listener(AuthenticationListener.NONE).build()) {
             for (int i = 0; i < 3; i++) {
-                long start = System.nanoTime();
                 AuthenticationResult r = chain.authenticate(client);
-                Duration took = Duration.ofNanos(System.nanoTime() - start);
-                // The hanging responder answers after 3 s: the configured timeout, plus slack for a busy machine, is far below.
-                assertTrue(took.compareTo(TIMEOUT.plusMillis(1_000)) < 0, "the OCSP check took " + took);
+                // Counted, not timed: the hanging responder answers only when the tests end, so a verdict that
+                // arrives at all while it has answered nothing was cut off by the configured timeout.
+                if (fault.equals("hang")) {
+                    assertEquals(0, HANG_ANSWERED.get(), "the OCSP check waited for the hanging responder");
+                }
                 if (mode == Mode.HARD_FAIL) {
                     Rejected rejected = assertInstanceOf(Rejected.class, r, r::toString);
                     assertEquals(RejectionReason.INTERNAL_ERROR, rejected.reason(), rejected::toString);

@@ -42,11 +42,13 @@ class OidcIssuerFaultTest {
     static final Duration CONNECT_TIMEOUT = Duration.ofMillis(300);
     static final Duration REQUEST_TIMEOUT = Duration.ofMillis(1000);
     /**
-     * The longest a request may wait: a token naming an unknown kid joins one collapsed refetch, as go-oidc's
-     * remote key set does in Kubernetes, for at most the configured timeouts; 700 ms is scheduling slack on a
-     * shared two-core machine. Everything else never waits for the provider at all.
+     * A hang detector, not a latency bound: a token naming an unknown kid joins one collapsed refetch, as go-oidc's
+     * remote key set does in Kubernetes, for at most the configured timeouts (1.3 s); everything else never waits
+     * for the provider. A request that ignored the timeouts would wait for the provider, which holds a slow answer
+     * for {@link ScriptedIdp#SLOW_HOLD} (30 s): the bound sits ten times above the first and twice below the
+     * second, so no scheduling delay on a loaded machine decides the test.
      */
-    static final Duration LONGEST_WAIT = CONNECT_TIMEOUT.plus(REQUEST_TIMEOUT).plusMillis(700);
+    static final Duration LONGEST_WAIT = Duration.ofSeconds(15);
 
     static ScriptedIdp idp;
     static final KeyPair K1 = TestPki.rsaKey();
@@ -185,16 +187,20 @@ class OidcIssuerFaultTest {
         try (OidcAuthenticator oidc = authenticator()) {
             String alice = token("k1", K1, "alice");
             AtomicLong slowest = new AtomicLong();
+            AtomicLong verdicts = new AtomicLong();
             Workers workers = new Workers().start(4, n -> {
                 String t = n % 2 == 0 ? alice : token("k" + n, ATTACKER, "mallory");
                 AuthenticationResult r = timed(oidc, t, slowest);
+                verdicts.incrementAndGet();
                 assertFalse(r.isAuthenticated(), "keys never arrived, yet " + r);
             });
             Thread.sleep(1_500);
             workers.stop();
             assertTrue(workers.problems.isEmpty(), () -> "problems: " + workers.problems);
-            // Before the first keys arrive nothing waits at all: the issuer is simply not initialised.
-            assertTrue(slowest.get() < REQUEST_TIMEOUT.toNanos(), "slowest request " + Duration.ofNanos(slowest.get()));
+            // Before the first keys arrive nothing waits at all: the issuer is simply not initialised. Counted, not
+            // timed: four workers that each waited for the provider's timeout would give a handful of verdicts in
+            // 1.5 s; workers that never wait give thousands.
+            assertTrue(verdicts.get() > 100, "only " + verdicts.get() + " verdicts: requests waited for the provider");
         }
     }
 
