@@ -3,6 +3,9 @@ package io.gatehouse.oidc;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
+import dev.cel.common.ast.CelConstant;
+import dev.cel.common.ast.CelExpr;
+import dev.cel.common.navigation.CelNavigableAst;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
@@ -14,8 +17,10 @@ import dev.cel.runtime.CelRuntimeFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Kubernetes' claim-side CEL environment on Google's CEL for Java: the {@code claims} variable
@@ -79,8 +84,11 @@ final class CelExpressions {
     private CelExpressions() {
     }
 
-    /** A compiled claim expression. */
-    record Compiled(String expression, String variable, CelRuntime.Program program) {
+    /**
+     * A compiled claim expression; {@code selectedFields} are the fields it selects directly on its variable
+     * ({@code claims.f}, {@code has(claims.f)}, {@code claims.?f}), which Kubernetes' email rule reads.
+     */
+    record Compiled(String expression, String variable, CelRuntime.Program program, Set<String> selectedFields) {
         /**
          * Evaluates against CEL claims ({@link #claims(Map)}) within {@link #PER_CALL_LIMIT}. CEL for Java has no
          * cost tracker, so cost is counted as evaluated expression nodes, each at least cel-go's unit cost.
@@ -207,10 +215,41 @@ final class CelExpressions {
             throw new InvalidExpression("must evaluate to bool");
         }
         try {
-            return new Compiled(expression, variable, RUNTIME.createProgram(ast));
+            return new Compiled(expression, variable, RUNTIME.createProgram(ast), selectedFields(ast, variable));
         } catch (CelEvaluationException e) {
             throw new InvalidExpression("program instantiation failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * The fields selected directly on identifier {@code variable} anywhere in the checked expression, comprehensions
+     * included: a select ({@code claims.f}; {@code has(claims.f)} is a test-only select) or an optional select
+     * ({@code claims.?f}, the call {@code _?._(claims, "f")}). {@code claims.other.claims.f} selects only
+     * {@code other} on the variable, as Kubernetes' AST walk for the email rule sees it.
+     */
+    static Set<String> selectedFields(CelAbstractSyntaxTree ast, String variable) {
+        Set<String> fields = new HashSet<>();
+        CelNavigableAst.fromAst(ast).getRoot().allNodes().forEach(node -> {
+            CelExpr e = node.expr();
+            if (e.exprKind().getKind() == CelExpr.ExprKind.Kind.SELECT) {
+                CelExpr.CelSelect select = e.select();
+                if (isIdent(select.operand(), variable)) {
+                    fields.add(select.field());
+                }
+            } else if (e.exprKind().getKind() == CelExpr.ExprKind.Kind.CALL) {
+                CelExpr.CelCall call = e.call();
+                if (call.function().equals("_?._") && call.args().size() == 2 && isIdent(call.args().get(0), variable)
+                        && call.args().get(1).exprKind().getKind() == CelExpr.ExprKind.Kind.CONSTANT
+                        && call.args().get(1).constant().getKind() == CelConstant.Kind.STRING_VALUE) {
+                    fields.add(call.args().get(1).constant().stringValue());
+                }
+            }
+        });
+        return Set.copyOf(fields);
+    }
+
+    private static boolean isIdent(CelExpr e, String name) {
+        return e.exprKind().getKind() == CelExpr.ExprKind.Kind.IDENT && e.ident().name().equals(name);
     }
 
     /** Thrown from the evaluation listener to abort an evaluation that spent its budget. */

@@ -407,6 +407,13 @@ public final class JwtIssuer {
                     ruleMessages.add(claimRules.get(i)[1]);
                 }
             }
+            if (userCel != null && userCel.selectedFields().contains("email")
+                    && !usesEmailVerified(userCel, extraCel.values(), rulesCel)) {
+                err(errors, "claimMappings.username.expression", "Invalid value: " + GoText.quote(usernameExpression)
+                        + ": claims.email_verified must be used in claimMappings.username.expression or "
+                        + "claimMappings.extra[*].valueExpression or claimValidationRules[*].expression when "
+                        + "claims.email is used in claimMappings.username.expression");
+            }
             List<CelExpressions.Compiled> userCelRules = new ArrayList<>();
             List<String> userMessages = new ArrayList<>();
             Set<String> seenUserRules = new HashSet<>();
@@ -473,6 +480,26 @@ public final class JwtIssuer {
                         errors.get(0)[0], problem, null);
             }
             return new JwtIssuer(this, ca, algs, keys, cel);
+        }
+
+        /**
+         * Kubernetes' email rule: a username expression that reads {@code claims.email} must be accompanied by a read
+         * of {@code claims.email_verified} in the username expression, an extra value expression or a claim rule;
+         * only expressions that compiled count.
+         */
+        private static boolean usesEmailVerified(CelExpressions.Compiled username,
+                                                 Collection<CelExpressions.Compiled> extras,
+                                                 List<CelExpressions.Compiled> rules) {
+            List<CelExpressions.Compiled> all = new ArrayList<>();
+            all.add(username);
+            all.addAll(extras);
+            all.addAll(rules);
+            for (CelExpressions.Compiled c : all) {
+                if (c != null && c.selectedFields().contains("email_verified")) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Kubernetes' PrefixedClaimOrExpression rules for username (required) and groups. */
