@@ -1,9 +1,14 @@
 package io.gatehouse.examples.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.core.AuthenticationListener;
 import io.gatehouse.core.AuthenticationRequest;
+import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.ConfigurationException;
 import io.gatehouse.core.Explanation;
+import io.gatehouse.core.RejectionReason;
+import io.gatehouse.core.internal.GoText;
+import io.gatehouse.core.spi.ProviderSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -14,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,12 +144,19 @@ public final class GatewayMain {
         return p == null || p.isBlank() ? "6443" : p;
     }
 
+    /** How long explain waits, by default, for OIDC issuers' first key fetch before it judges. */
+    static final Duration DEFAULT_KEY_WAIT = Duration.ofSeconds(10);
+
     private static int explain(List<String> args, PrintStream out) throws Exception {
         Map<String, String> extras = new LinkedHashMap<>();
-        GatewayOptions o = GatewayFlags.parse(args, Set.of("token", "cert"), extras);
-        if (extras.isEmpty()) {
+        GatewayOptions o = GatewayFlags.parse(args, Set.of("token", "cert", "key-wait"), extras);
+        if (!extras.containsKey("token") && !extras.containsKey("cert")) {
             throw new GatewayFlags.FlagException("explain needs --token T or --cert FILE");
         }
+        String waitFlag = extras.get("key-wait");
+        Duration keyWait = waitFlag == null ? DEFAULT_KEY_WAIT : ProviderSettings.parseDuration(waitFlag)
+                .filter(d -> !d.isNegative()).orElseThrow(() -> new GatewayFlags.FlagException(
+                        "invalid argument \"" + waitFlag + "\" for --key-wait: a Go duration such as 10s"));
         AuthenticationRequest.Builder request = AuthenticationRequest.builder();
         if (extras.containsKey("token")) {
             request.header("Authorization", "Bearer " + extras.get("token"));
@@ -152,9 +165,59 @@ public final class GatewayMain {
             request.peerCertificates(Pem.readCertificates(Path.of(extras.get("cert"))));
         }
         try (ChainFactory.Chains chains = ChainFactory.build(o, Clock.systemUTC(), AuthenticationListener.NONE)) {
-            Explanation e = chains.requests().explain(request.build());
+            AuthenticationRequest r = request.build();
+            Explanation e = chains.requests().explain(r);
+            // Keys load in the background: right after start an issuer's tokens are "not initialized". Wait
+            // (bounded) for the first fetches before judging, and name the issuers that never answered.
+            if (!notInitialized(e).isEmpty()) {
+                String issuer = unverifiedIssuer(extras.get("token"));
+                out.println("waiting up to " + keyWait.toSeconds() + "s for the first key fetch of "
+                        + String.join(", ", notInitialized(e)) + issuer);
+                long deadline = System.nanoTime() + keyWait.toNanos();
+                while (!notInitialized(e).isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                    e = chains.requests().explain(r);
+                }
+                for (String authenticator : notInitialized(e)) {
+                    out.println(authenticator + issuer + " has no keys after " + keyWait.toSeconds()
+                            + "s: the issuer never answered (--key-wait sets the wait)");
+                }
+            }
             out.println(e.render());
             return e.outcome().isAuthenticated() ? 0 : 1;
+        }
+    }
+
+    /** The authenticators still waiting for their first keys. */
+    private static List<String> notInitialized(Explanation e) {
+        List<String> waiting = new ArrayList<>();
+        for (Explanation.Verdict v : e.verdicts()) {
+            if (v.result() instanceof AuthenticationResult.Rejected rej
+                    && rej.reason() == RejectionReason.NOT_INITIALIZED) {
+                waiting.add(v.authenticator());
+            }
+        }
+        return waiting;
+    }
+
+    /**
+     * " (issuer \"…\")" from the token's unverified {@code iss} claim, for the message only (an issuer URL is not a
+     * secret; the token itself is never printed); empty when the token is not a readable JWT.
+     */
+    static String unverifiedIssuer(String token) {
+        if (token == null) {
+            return "";
+        }
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3) {
+            return "";
+        }
+        try {
+            JsonNode claims = WireJson.readObject(Base64.getUrlDecoder().decode(parts[1]));
+            String iss = WireJson.string(claims, "iss");
+            return iss == null || iss.isEmpty() ? "" : " (issuer " + GoText.quote(iss) + ")";
+        } catch (RuntimeException notJson) {
+            return "";
         }
     }
 }
