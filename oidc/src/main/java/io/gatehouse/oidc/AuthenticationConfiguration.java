@@ -110,8 +110,13 @@ public final class AuthenticationConfiguration {
         } catch (IOException e) {
             throw new ConfigurationException(file.toString(), "cannot read: " + e.getClass().getSimpleName());
         }
-        Reader root = new Reader(file.toString());
-        return java.util.Optional.ofNullable(anonymous(root, root.map(BoundedYaml.load(text, file.toString()), "")));
+        return anonymous(text, file.toString());
+    }
+
+    /** {@link #anonymous(Path)} of a file's text; {@code source} names it in errors. */
+    static java.util.Optional<Anonymous> anonymous(String text, String source) {
+        Reader root = new Reader(source);
+        return java.util.Optional.ofNullable(anonymous(root, root.map(BoundedYaml.load(text, source), "")));
     }
 
     private static Anonymous anonymous(Reader r, Map<String, Object> top) {

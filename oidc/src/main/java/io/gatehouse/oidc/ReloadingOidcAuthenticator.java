@@ -39,6 +39,8 @@ public final class ReloadingOidcAuthenticator implements TokenAuthenticator, Aut
     private final ScheduledExecutorService watcher;
     private final AtomicReference<OidcAuthenticator> current = new AtomicReference<>();
     private byte[] loadedDigest;
+    /** The anonymous block the file had at start; a reload that changes it is refused, as in kube-apiserver. */
+    private java.util.Optional<AuthenticationConfiguration.Anonymous> initialAnonymous = java.util.Optional.empty();
     private byte[] rejectedDigest;
 
     private ReloadingOidcAuthenticator(Path file, UnaryOperator<OidcAuthenticator.Builder> settings,
@@ -76,6 +78,7 @@ public final class ReloadingOidcAuthenticator implements TokenAuthenticator, Aut
         ReloadingOidcAuthenticator r = new ReloadingOidcAuthenticator(file, settings, listener, healthTimeout, Duration.ofMinutes(1));
         byte[] content = r.read();
         OidcAuthenticator first = r.build(content);
+        r.initialAnonymous = AuthenticationConfiguration.anonymous(r.text(content), file.toString());
         r.current.set(first);
         r.loadedDigest = Sha256.digest(content);
         listener.reloaded(file.toString(), first.issuerUrls().size() + " issuers");
@@ -120,6 +123,10 @@ public final class ReloadingOidcAuthenticator implements TokenAuthenticator, Aut
         }
         OidcAuthenticator next;
         try {
+            // kube-apiserver applies the anonymous block at start only; a reload that changes it is refused whole.
+            if (!AuthenticationConfiguration.anonymous(text(content), file.toString()).equals(initialAnonymous)) {
+                throw new ConfigurationException(file.toString(), "anonymous: Forbidden: changed from initial configuration file");
+            }
             next = build(content);
         } catch (ConfigurationException e) {
             rejectedDigest = digest;
@@ -182,9 +189,12 @@ public final class ReloadingOidcAuthenticator implements TokenAuthenticator, Aut
         }
     }
 
+    private String text(byte[] content) {
+        return new String(content, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private OidcAuthenticator build(byte[] content) {
-        List<JwtIssuer> issuers = AuthenticationConfiguration.parse(new String(content, java.nio.charset.StandardCharsets.UTF_8),
-                file.toString());
+        List<JwtIssuer> issuers = AuthenticationConfiguration.parse(text(content), file.toString());
         return settings.apply(OidcAuthenticator.builder()).issuers(issuers).build();
     }
 

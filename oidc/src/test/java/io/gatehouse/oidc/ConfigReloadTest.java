@@ -101,6 +101,36 @@ class ConfigReloadTest {
     }
 
     @Test
+    void aReloadThatChangesTheAnonymousBlockIsRefusedWhole() throws Exception {
+        String anonymous = "anonymous:\n  enabled: true\n  conditions:\n  - path: /livez\n";
+        try (ScriptedIdp a = new ScriptedIdp().keys(Map.of("k1", key)); ScriptedIdp b = new ScriptedIdp().keys(Map.of("k1", key))) {
+            Path f = Files.writeString(dir.resolve("auth.yaml"), file(entry(a.url())) + anonymous);
+            try (ReloadingOidcAuthenticator auth = ReloadingOidcAuthenticator.watch(f, Duration.ZERO, Duration.ofSeconds(5),
+                    x -> x.clock(clock).retryBackoff(Duration.ofMillis(20), Duration.ofMillis(100)), listener)) {
+                JwksFetchTest.await(() -> auth.health().get(0).isHealthy(), "first keys");
+                // A new issuer and another anonymous path: kube-apiserver refuses the whole file, issuer included.
+                Files.writeString(f, file(entry(a.url()), entry(b.url())) + anonymous + "  - path: /readyz\n");
+                listener.clear();
+                assertFalse(auth.reloadIfChanged());
+                assertEquals(1, listener.eventsStartingWith("reloadFailed").size(), listener.events().toString());
+                assertTrue(listener.events().get(0).contains("anonymous: Forbidden: changed from initial configuration file"),
+                        listener.events().toString());
+                assertEquals(List.of(a.url()), auth.issuerUrls(), "the last good configuration stays in force");
+                assertFalse(auth.reloadIfChanged(), "the refused content is not retried until it changes");
+
+                Files.writeString(f, file(entry(a.url()), entry(b.url())));
+                assertFalse(auth.reloadIfChanged(), "removing the block is a change too");
+
+                // The same anonymous block, reformatted, with the new issuer: taken.
+                Files.writeString(f, file(entry(a.url()), entry(b.url()))
+                        + "anonymous: {enabled: true, conditions: [{path: /livez}]}\n");
+                assertTrue(auth.reloadIfChanged(), listener.events().toString());
+                assertEquals(List.of(a.url(), b.url()), auth.issuerUrls());
+            }
+        }
+    }
+
+    @Test
     void aBrokenFirstFileFailsToStart() throws Exception {
         Path f = Files.writeString(dir.resolve("auth.yaml"), "apiVersion: nope\n");
         assertThrows(ConfigurationException.class,
