@@ -115,6 +115,52 @@ class CelTokenTableTest {
                         .groupsExpression("claims.turtle.foo.bar.baz.a.b.c.d").uidExpression("claims.turtle.foo.bar.baz.panda[1]"),
                         TURTLE, "oidc: error evaluating group claim expression: expression 'claims.turtle.foo.bar.baz.a.b.c.d' "
                                 + "resulted in error: no such key: a"),
+                // Kubernetes' case uses https://kubernetes.default.svc as issuer and audience; here the table's own.
+                c("60 deeply nested claim - service account payload", b -> b
+                                .claimValidationRule("claims.sub == (\"system:serviceaccount:\" + claims.kubernetes__dot__io.namespace"
+                                        + " + \":\" + claims.kubernetes__dot__io.serviceaccount.name)", "")
+                                .claimValidationRule("has(claims.kubernetes__dot__io.pod.uid)", "")
+                                .claimValidationRule("claims[\"kubernetes.io\"][\"node\"][\"uid\"] != \"\"", "")
+                                .claimValidationRule("claims[?\"kubernetes.io\"][\"node\"][\"ip\"].orValue(true)", "")
+                                .usernameExpression("\"system:serviceaccount:\" + claims.kubernetes__dot__io.namespace + \":\" "
+                                        + "+ claims.kubernetes__dot__io.serviceaccount.name")
+                                .uidExpression("claims.kubernetes__dot__io.serviceaccount.uid")
+                                .groupsExpression("[ \"system:serviceaccounts\", \"system:serviceaccounts:\" "
+                                        + "+ claims.kubernetes__dot__io.namespace ]")
+                                .extra("authentication.x-kubernetes.io/pod-name", "claims.kubernetes__dot__io.pod.name")
+                                .extra("authentication.x-kubernetes.io/pod-uid", "claims.kubernetes__dot__io.pod.uid")
+                                .extra("authentication.x-kubernetes.io/node-name", "claims.kubernetes__dot__io.node.name")
+                                .extra("authentication.x-kubernetes.io/node-uid", "claims.kubernetes__dot__io.node.uid")
+                                .extra("authentication.x-kubernetes.io/credential-id", "\"JTI=\" + claims.jti")
+                                .extra("test.x-kubernetes.io/warnafter", "string(int(claims.kubernetes__dot__io.warnafter))")
+                                .extra("test.x-kubernetes.io/namespace", "claims.kubernetes__dot__io.namespace")
+                                .userValidationRule("user.username.startsWith(\"system:serviceaccount:\" "
+                                        + "+ user.extra[\"test.x-kubernetes.io/namespace\"][0] + \":\")", "")
+                                .userValidationRule("user.uid != \"\"", "")
+                                .userValidationRule("\"system:serviceaccounts\" in user.groups && user.groups.size() == 2", "")
+                                .userValidationRule("user.extra.authentication__dot__x__dash__kubernetes__dot__io__slash__node__dash__name[0]"
+                                        + " == \"127.0.0.1\"", "")
+                                .userValidationRule("user.extra.authentication__dot__x__dash__kubernetes__dot__io__slash__credential__dash__id[0]"
+                                        + " == user.extra.authentication__dot__kubernetes__dot__io__slash__credential__dash__id[0]", "")
+                                .userValidationRule("user.extra[\"test.x-kubernetes.io/warnafter\"][0] == \"1700081020\"", "")
+                                .userValidationRule("has(user.extra.authentication__dot__x__dash__kubernetes__dot__io__slash__pod__dash__name)", "")
+                                .userValidationRule("user.extra[?\"test.x-kubernetes.io/missing\"].orValue([]) == []", ""),
+                        "{\"aud\":[\"my-client\"],\"exp\":VALID,\"iat\":1700077413,\"iss\":\"ISS\","
+                                + "\"jti\":\"ea28ed49-2e11-4280-9ec5-bc3d1d84661a\",\"kubernetes.io\":{\"namespace\":\"kube-system\","
+                                + "\"node\":{\"name\":\"127.0.0.1\",\"uid\":\"58456cb0-dd00-45ed-b797-5578fdceaced\"},"
+                                + "\"pod\":{\"name\":\"coredns-69cbfb9798-jv9gn\",\"uid\":\"778a530c-b3f4-47c0-9cd5-ab018fb64f33\"},"
+                                + "\"serviceaccount\":{\"name\":\"coredns\",\"uid\":\"a087d5a0-e1dd-43ec-93ac-f13d89cd13af\"},"
+                                + "\"warnafter\":1700081020},\"sub\":\"system:serviceaccount:kube-system:coredns\"}",
+                        u("system:serviceaccount:kube-system:coredns", "a087d5a0-e1dd-43ec-93ac-f13d89cd13af",
+                                List.of("system:serviceaccounts", "system:serviceaccounts:kube-system"), Map.of(
+                                        "authentication.x-kubernetes.io/pod-name", List.of("coredns-69cbfb9798-jv9gn"),
+                                        "authentication.x-kubernetes.io/pod-uid", List.of("778a530c-b3f4-47c0-9cd5-ab018fb64f33"),
+                                        "authentication.x-kubernetes.io/node-name", List.of("127.0.0.1"),
+                                        "authentication.x-kubernetes.io/node-uid", List.of("58456cb0-dd00-45ed-b797-5578fdceaced"),
+                                        "authentication.kubernetes.io/credential-id", List.of("JTI=ea28ed49-2e11-4280-9ec5-bc3d1d84661a"),
+                                        "authentication.x-kubernetes.io/credential-id", List.of("JTI=ea28ed49-2e11-4280-9ec5-bc3d1d84661a"),
+                                        "test.x-kubernetes.io/warnafter", List.of("1700081020"),
+                                        "test.x-kubernetes.io/namespace", List.of("kube-system")))),
                 c("61 deeply nested claim - claims payload with deep use of __dot__", b -> b
                                 .usernameExpression("claims.turtle.foo.bar.baz.username__dot__io")
                                 .groupsExpression("claims.data[0].groups__dot__io")
