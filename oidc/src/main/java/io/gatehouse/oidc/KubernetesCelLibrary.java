@@ -1,0 +1,219 @@
+package io.gatehouse.oidc;
+
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import dev.cel.checker.CelCheckerBuilder;
+import dev.cel.common.CelFunctionDecl;
+import dev.cel.common.CelOverloadDecl;
+import dev.cel.common.types.ListType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.common.types.TypeParamType;
+import dev.cel.compiler.CelCompilerLibrary;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelFunctionBinding;
+import dev.cel.runtime.CelRuntimeBuilder;
+import dev.cel.runtime.CelRuntimeLibrary;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Kubernetes' own CEL libraries that CEL for Java does not ship, as Kubernetes declares them in its stored
+ * expression environment: {@code library.Regex} ({@code find}, {@code findAll}) with Go's RE2 semantics (on
+ * RE2/J, the Java port of Go's regexp) and {@code library.Lists} ({@code isSorted}, {@code sum}, {@code min},
+ * {@code max}, {@code indexOf}, {@code lastIndexOf}). Errors carry Kubernetes' texts ({@code Illegal regex: …},
+ * {@code min called on empty list}).
+ */
+final class KubernetesCelLibrary implements CelCompilerLibrary, CelRuntimeLibrary {
+
+    static final KubernetesCelLibrary INSTANCE = new KubernetesCelLibrary();
+
+    private static final TypeParamType A = TypeParamType.create("A");
+
+    private KubernetesCelLibrary() {
+    }
+
+    @Override
+    public void setCheckerOptions(CelCheckerBuilder checker) {
+        checker.addFunctionDeclarations(
+                CelFunctionDecl.newFunctionDeclaration("find",
+                        CelOverloadDecl.newMemberOverload("string_find_string", SimpleType.STRING,
+                                SimpleType.STRING, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration("findAll",
+                        CelOverloadDecl.newMemberOverload("string_find_all_string", ListType.create(SimpleType.STRING),
+                                SimpleType.STRING, SimpleType.STRING),
+                        CelOverloadDecl.newMemberOverload("string_find_all_string_int", ListType.create(SimpleType.STRING),
+                                SimpleType.STRING, SimpleType.STRING, SimpleType.INT)),
+                CelFunctionDecl.newFunctionDeclaration("isSorted",
+                        CelOverloadDecl.newMemberOverload("list_a_is_sorted_bool", SimpleType.BOOL, ListType.create(A))),
+                CelFunctionDecl.newFunctionDeclaration("sum",
+                        CelOverloadDecl.newMemberOverload("list_a_sum_a", A, ListType.create(A))),
+                CelFunctionDecl.newFunctionDeclaration("min",
+                        CelOverloadDecl.newMemberOverload("list_a_min_a", A, ListType.create(A))),
+                CelFunctionDecl.newFunctionDeclaration("max",
+                        CelOverloadDecl.newMemberOverload("list_a_max_a", A, ListType.create(A))),
+                CelFunctionDecl.newFunctionDeclaration("indexOf",
+                        CelOverloadDecl.newMemberOverload("list_a_index_of_int", SimpleType.INT, ListType.create(A), A)),
+                CelFunctionDecl.newFunctionDeclaration("lastIndexOf",
+                        CelOverloadDecl.newMemberOverload("list_a_last_index_of_int", SimpleType.INT, ListType.create(A), A)));
+    }
+
+    @Override
+    public void setRuntimeOptions(CelRuntimeBuilder runtime) {
+        runtime.addFunctionBindings(
+                CelFunctionBinding.from("string_find_string", String.class, String.class,
+                        (s, re) -> {
+                            List<String> m = findAll(s, re, 1);
+                            return m.isEmpty() ? "" : m.get(0);
+                        }),
+                CelFunctionBinding.from("string_find_all_string", String.class, String.class,
+                        (s, re) -> findAll(s, re, -1)),
+                CelFunctionBinding.from("string_find_all_string_int", List.of(String.class, String.class, Long.class),
+                        args -> findAll((String) args[0], (String) args[1], (Long) args[2])),
+                CelFunctionBinding.from("list_a_is_sorted_bool", List.class, KubernetesCelLibrary::isSorted),
+                CelFunctionBinding.from("list_a_sum_a", List.class, KubernetesCelLibrary::sum),
+                CelFunctionBinding.from("list_a_min_a", List.class, l -> extreme(l, "min", 1)),
+                CelFunctionBinding.from("list_a_max_a", List.class, l -> extreme(l, "max", -1)),
+                CelFunctionBinding.from("list_a_index_of_int", List.class, Object.class,
+                        (l, x) -> (long) indexOf(l, x)),
+                CelFunctionBinding.from("list_a_last_index_of_int", List.class, Object.class,
+                        (l, x) -> (long) lastIndexOf(l, x)));
+    }
+
+    /**
+     * Go's {@code Regexp.FindAllString(s, n)}: successive non-overlapping matches, an empty match right after a
+     * previous match ignored, at most {@code n} when {@code n >= 0}.
+     */
+    static List<String> findAll(String s, String regex, long n) throws CelEvaluationException {
+        Pattern p;
+        try {
+            p = Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new CelEvaluationException("Illegal regex: " + e.getMessage());
+        }
+        List<String> out = new ArrayList<>();
+        Matcher m = p.matcher(s);
+        int pos = 0;
+        int prevMatchEnd = -1;
+        while ((n < 0 || out.size() < n) && pos <= s.length()) {
+            if (!m.find(pos)) {
+                break;
+            }
+            boolean accept = true;
+            if (m.end() == pos) {
+                // An empty match: none is taken right after the previous match; move on one code point.
+                if (m.start() == prevMatchEnd) {
+                    accept = false;
+                }
+                pos += pos < s.length() ? Character.charCount(s.codePointAt(pos)) : 1;
+            } else {
+                pos = m.end();
+            }
+            prevMatchEnd = m.end();
+            if (accept) {
+                out.add(s.substring(m.start(), m.end()));
+            }
+        }
+        return out;
+    }
+
+    private static boolean isSorted(List<?> list) throws CelEvaluationException {
+        for (int i = 1; i < list.size(); i++) {
+            if (compare(list.get(i - 1), list.get(i)) > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Object sum(List<?> list) throws CelEvaluationException {
+        if (list.isEmpty()) {
+            return 0L;
+        }
+        Object acc = list.get(0);
+        for (int i = 1; i < list.size(); i++) {
+            Object next = list.get(i);
+            if (acc instanceof Long a && next instanceof Long b) {
+                try {
+                    acc = Math.addExact(a, b);
+                } catch (ArithmeticException e) {
+                    throw new CelEvaluationException("integer overflow");
+                }
+            } else if (acc instanceof Double a && next instanceof Double b) {
+                acc = a + b;
+            } else if (acc instanceof java.time.Duration a && next instanceof java.time.Duration b) {
+                acc = a.plus(b);
+            } else if (acc instanceof com.google.common.primitives.UnsignedLong a
+                    && next instanceof com.google.common.primitives.UnsignedLong b) {
+                acc = a.plus(b);
+            } else {
+                throw new CelEvaluationException("no such overload: sum over " + typeName(acc) + " and " + typeName(next));
+            }
+        }
+        return acc;
+    }
+
+    /** min ({@code prefer} 1: take the next when the current compares greater) or max ({@code prefer} -1). */
+    private static Object extreme(List<?> list, String name, int prefer) throws CelEvaluationException {
+        if (list.isEmpty()) {
+            throw new CelEvaluationException(name + " called on empty list");
+        }
+        Object result = list.get(0);
+        for (int i = 1; i < list.size(); i++) {
+            if (Integer.signum(compare(result, list.get(i))) == prefer) {
+                result = list.get(i);
+            }
+        }
+        return result;
+    }
+
+    private static int indexOf(List<?> list, Object x) {
+        for (int i = 0; i < list.size(); i++) {
+            if (celEquals(list.get(i), x)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int lastIndexOf(List<?> list, Object x) {
+        for (int i = list.size() - 1; i >= 0; i--) {
+            if (celEquals(list.get(i), x)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** CEL equality of two values as the library meets them: numbers across int/uint/double compare by value. */
+    private static boolean celEquals(Object a, Object b) {
+        if (a instanceof Number && b instanceof Number) {
+            return numeric(a) == numeric(b);
+        }
+        return Objects.equals(a, b);
+    }
+
+    /** CEL ordering of comparable values of one kind (numbers compare across int, uint and double). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int compare(Object a, Object b) throws CelEvaluationException {
+        if (a instanceof Number && b instanceof Number) {
+            return Double.compare(numeric(a), numeric(b));
+        }
+        if (a instanceof com.google.protobuf.ByteString x && b instanceof com.google.protobuf.ByteString y) {
+            return com.google.protobuf.ByteString.unsignedLexicographicalComparator().compare(x, y);
+        }
+        if (a != null && b != null && a.getClass() == b.getClass() && a instanceof Comparable c) {
+            return c.compareTo(b);
+        }
+        throw new CelEvaluationException("no such overload: compare " + typeName(a) + " with " + typeName(b));
+    }
+
+    private static double numeric(Object n) {
+        return n instanceof com.google.common.primitives.UnsignedLong u ? u.doubleValue() : ((Number) n).doubleValue();
+    }
+
+    private static String typeName(Object v) {
+        return v == null ? "null" : v.getClass().getSimpleName();
+    }
+}
