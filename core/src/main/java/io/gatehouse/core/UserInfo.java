@@ -32,6 +32,15 @@ public record UserInfo(String name, String uid, List<String> groups, Map<String,
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(uid, "uid");
         groups = List.copyOf(groups);
+        if (extra.isEmpty()) {
+            // The common case shares the one empty map: no per-user map for a token table of a million users.
+            extra = Map.of();
+        } else {
+            extra = copyExtra(extra);
+        }
+    }
+
+    private static Map<String, List<String>> copyExtra(Map<String, List<String>> extra) {
         Map<String, List<String>> copy = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> e : extra.entrySet()) {
             String key = Objects.requireNonNull(e.getKey(), "extra key");
@@ -40,7 +49,7 @@ public record UserInfo(String name, String uid, List<String> groups, Map<String,
             }
             copy.put(key, List.copyOf(e.getValue()));
         }
-        extra = Collections.unmodifiableMap(copy);
+        return Collections.unmodifiableMap(copy);
     }
 
     /** A user with a name and uid and no groups or extra. */

@@ -64,23 +64,23 @@ final class CsvReader {
 
     private List<String> readRecord() throws CsvSyntaxException {
         List<String> fields = new ArrayList<>(4);
-        StringBuilder field = new StringBuilder();
         int n = text.length();
         while (true) {
-            field.setLength(0);
             if (pos < n && text.charAt(pos) == '"') {
+                StringBuilder field = new StringBuilder();
                 readQuoted(field);
+                fields.add(field.toString());
             } else {
+                // Unquoted: the field is a slice of the text, taken without copying char by char.
+                int start = pos;
                 while (pos < n && text.charAt(pos) != ',' && !atLineEnd()) {
-                    char c = text.charAt(pos);
-                    if (c == '"') {
+                    if (text.charAt(pos) == '"') {
                         throw new CsvSyntaxException(line, column(), "bare \" in non-quoted-field");
                     }
-                    field.append(c);
                     pos++;
                 }
+                fields.add(text.substring(start, pos));
             }
-            fields.add(field.toString());
             if (pos < n && text.charAt(pos) == ',') {
                 pos++;
                 continue;

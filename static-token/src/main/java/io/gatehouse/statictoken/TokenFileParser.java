@@ -38,7 +38,7 @@ final class TokenFileParser {
     }
 
     static TokenTable parse(String text, String source, AuthenticationListener listener) {
-        TokenTable.Builder table = new TokenTable.Builder();
+        TokenTable.Builder table = new TokenTable.Builder(lineCount(text));
         int[] recordNumber = {0};
         try {
             CsvReader.read(text, record -> {
@@ -87,6 +87,11 @@ final class TokenFileParser {
     }
 
     private static String decode(byte[] bytes, Path path) {
+        if (isAscii(bytes)) {
+            // The usual token file: ASCII is valid UTF-8 as it stands, and the JDK makes a one-byte-per-char
+            // String of it directly, without the strict decoder's UTF-16 buffer.
+            return new String(bytes, StandardCharsets.US_ASCII);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -96,5 +101,23 @@ final class TokenFileParser {
         } catch (CharacterCodingException e) {
             throw new ConfigurationException(path.toString(), "is not valid UTF-8");
         }
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Lines in the text (an upper bound on its records), to size the table once. */
+    private static int lineCount(String text) {
+        int lines = 1;
+        for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+            lines++;
+        }
+        return lines;
     }
 }
