@@ -20,8 +20,8 @@ import java.util.Set;
  * verify (RSA: RS* and PS*, or one family when a JWK pins it; EC: the one ES algorithm of its curve), so a
  * header can never steer a key into another primitive.
  *
- * <p>Weak keys are refused at construction: RSA below 2048 bits, an even or unit public exponent, moduli
- * with the ROCA fingerprint; EC keys off their curve or on curves other than P-256, P-384 and P-521.
+ * <p>Weak keys are refused at construction: RSA below 2048 bits, an even modulus, an even or unit public
+ * exponent, moduli with the ROCA fingerprint; EC keys off their curve or on curves other than P-256, P-384 and P-521.
  *
  * <p>RSA signatures are checked with the JDK through a per-thread {@link Signature} (no provider lookup per
  * request); ECDSA signatures with BouncyCastle's lightweight API and a precomputed table kept with the key
@@ -149,6 +149,10 @@ public final class VerificationKey {
         BigInteger e = rsa.getPublicExponent();
         if (n.bitLength() < MIN_RSA_BITS) {
             throw new IllegalArgumentException("RSA key of " + n.bitLength() + " bits; at least " + MIN_RSA_BITS + " required");
+        }
+        if (!n.testBit(0)) {
+            // A product of two odd primes is odd; an even modulus is not an RSA key (the JDK still loads one).
+            throw new IllegalArgumentException("RSA modulus must be odd");
         }
         if (!e.testBit(0) || e.compareTo(BigInteger.ONE) <= 0) {
             throw new IllegalArgumentException("RSA public exponent must be odd and greater than 1");
