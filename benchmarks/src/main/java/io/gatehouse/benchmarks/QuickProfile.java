@@ -269,7 +269,8 @@ public final class QuickProfile {
         if (Double.isNaN(ns)) {
             return "-";
         }
-        return ns >= 10_000 ? String.format(Locale.ROOT, "%.1f us", ns / 1000)
+        return ns >= 10_000_000 ? String.format(Locale.ROOT, "%.0f ms", ns / 1e6)
+                : ns >= 10_000 ? String.format(Locale.ROOT, "%.1f us", ns / 1000)
                 : ns >= 1000 ? String.format(Locale.ROOT, "%.2f us", ns / 1000) : String.format(Locale.ROOT, "%.0f ns", ns);
     }
 }

@@ -23,8 +23,9 @@ import java.util.Set;
  * <p>Weak keys are refused at construction: RSA below 2048 bits, an even modulus, an even or unit public
  * exponent, moduli with the ROCA fingerprint; EC keys off their curve or on curves other than P-256, P-384 and P-521.
  *
- * <p>RSA signatures are checked with the JDK through a per-thread {@link Signature} (no provider lookup per
- * request); ECDSA signatures with BouncyCastle's lightweight API and a precomputed table kept with the key
+ * <p>RS* signatures are checked as Go's crypto/rsa checks them ({@link RsaPkcs1Verifier}: the exact encoding, with
+ * the DigestInfo's NULL, which the JDK does not insist on); PS* signatures with the JDK through a per-thread
+ * {@link Signature} (no provider lookup per request); ECDSA signatures with BouncyCastle's lightweight API and a precomputed table kept with the key
  * ({@link EcdsaP1363Verifier}), an order of magnitude faster than SunEC on JDK 17.
  *
  * <p>Immutable and thread-safe.
@@ -39,6 +40,8 @@ public final class VerificationKey {
     private final Set<JwtAlgorithm> algorithms;
     /** Set for RSA keys, null for EC keys. */
     private final RSAPublicKey rsa;
+    /** Set for RSA keys: RS* verification as Go's crypto/rsa; null for EC keys. */
+    private final RsaPkcs1Verifier pkcs1;
     /** Set for EC keys (with the key's precomputation), null for RSA keys. */
     private final EcdsaP1363Verifier ecdsa;
 
@@ -48,6 +51,7 @@ public final class VerificationKey {
         this.publicKey = publicKey;
         this.algorithms = Collections.unmodifiableSet(algorithms);
         this.rsa = rsa;
+        this.pkcs1 = rsa == null ? null : new RsaPkcs1Verifier(rsa);
         this.ecdsa = ecdsa;
     }
 
@@ -133,6 +137,9 @@ public final class VerificationKey {
         }
         if (ecdsa != null) {
             return ecdsa.verify(signingInput, signature);
+        }
+        if (alg.family() == JwtAlgorithm.Family.RSA_PKCS1) {
+            return pkcs1.verify(alg, signingInput, signature);
         }
         try {
             Signature verifier = JcaInstances.rsa(alg);
