@@ -7,6 +7,8 @@ import dev.cel.checker.CelCheckerBuilder;
 import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelOverloadDecl;
 import dev.cel.common.types.ListType;
+import dev.cel.common.types.MapType;
+import dev.cel.common.types.OpaqueType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.common.types.TypeParamType;
 import dev.cel.compiler.CelCompilerLibrary;
@@ -30,6 +32,8 @@ final class KubernetesCelLibrary implements CelCompilerLibrary, CelRuntimeLibrar
     static final KubernetesCelLibrary INSTANCE = new KubernetesCelLibrary();
 
     private static final TypeParamType A = TypeParamType.create("A");
+    /** Kubernetes' URL object type. */
+    static final OpaqueType URL = OpaqueType.create("kubernetes.URL");
 
     private KubernetesCelLibrary() {
     }
@@ -45,6 +49,23 @@ final class KubernetesCelLibrary implements CelCompilerLibrary, CelRuntimeLibrar
                                 SimpleType.STRING, SimpleType.STRING),
                         CelOverloadDecl.newMemberOverload("string_find_all_string_int", ListType.create(SimpleType.STRING),
                                 SimpleType.STRING, SimpleType.STRING, SimpleType.INT)),
+                CelFunctionDecl.newFunctionDeclaration("url",
+                        CelOverloadDecl.newGlobalOverload("string_to_url", URL, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration("isURL",
+                        CelOverloadDecl.newGlobalOverload("is_url_string", SimpleType.BOOL, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration("getScheme",
+                        CelOverloadDecl.newMemberOverload("url_get_scheme", SimpleType.STRING, URL)),
+                CelFunctionDecl.newFunctionDeclaration("getHost",
+                        CelOverloadDecl.newMemberOverload("url_get_host", SimpleType.STRING, URL)),
+                CelFunctionDecl.newFunctionDeclaration("getHostname",
+                        CelOverloadDecl.newMemberOverload("url_get_hostname", SimpleType.STRING, URL)),
+                CelFunctionDecl.newFunctionDeclaration("getPort",
+                        CelOverloadDecl.newMemberOverload("url_get_port", SimpleType.STRING, URL)),
+                CelFunctionDecl.newFunctionDeclaration("getEscapedPath",
+                        CelOverloadDecl.newMemberOverload("url_get_escaped_path", SimpleType.STRING, URL)),
+                CelFunctionDecl.newFunctionDeclaration("getQuery",
+                        CelOverloadDecl.newMemberOverload("url_get_query",
+                                MapType.create(SimpleType.STRING, ListType.create(SimpleType.STRING)), URL)),
                 CelFunctionDecl.newFunctionDeclaration("isSorted",
                         CelOverloadDecl.newMemberOverload("list_a_is_sorted_bool", SimpleType.BOOL, ListType.create(A))),
                 CelFunctionDecl.newFunctionDeclaration("sum",
@@ -71,6 +92,14 @@ final class KubernetesCelLibrary implements CelCompilerLibrary, CelRuntimeLibrar
                         (s, re) -> findAll(s, re, -1)),
                 CelFunctionBinding.from("string_find_all_string_int", List.of(String.class, String.class, Long.class),
                         args -> findAll((String) args[0], (String) args[1], (Long) args[2])),
+                CelFunctionBinding.from("string_to_url", String.class, KubernetesCelLibrary::url),
+                CelFunctionBinding.from("is_url_string", String.class, KubernetesCelLibrary::isUrl),
+                CelFunctionBinding.from("url_get_scheme", GoUrl.class, GoUrl::scheme),
+                CelFunctionBinding.from("url_get_host", GoUrl.class, GoUrl::host),
+                CelFunctionBinding.from("url_get_hostname", GoUrl.class, GoUrl::hostname),
+                CelFunctionBinding.from("url_get_port", GoUrl.class, GoUrl::port),
+                CelFunctionBinding.from("url_get_escaped_path", GoUrl.class, GoUrl::escapedPath),
+                CelFunctionBinding.from("url_get_query", GoUrl.class, GoUrl::query),
                 CelFunctionBinding.from("list_a_is_sorted_bool", List.class, KubernetesCelLibrary::isSorted),
                 CelFunctionBinding.from("list_a_sum_a", List.class, KubernetesCelLibrary::sum),
                 CelFunctionBinding.from("list_a_min_a", List.class, l -> extreme(l, "min", 1)),
@@ -79,6 +108,28 @@ final class KubernetesCelLibrary implements CelCompilerLibrary, CelRuntimeLibrar
                         (l, x) -> (long) indexOf(l, x)),
                 CelFunctionBinding.from("list_a_last_index_of_int", List.class, Object.class,
                         (l, x) -> (long) lastIndexOf(l, x)));
+    }
+
+    /**
+     * Kubernetes' {@code url()}: the string must pass Go's {@code ParseRequestURI} (an absolute URI or an absolute
+     * path); the value is what Go's {@code Parse} makes of it.
+     */
+    private static GoUrl url(String s) throws CelEvaluationException {
+        try {
+            GoUrl.parseRequestUri(s);
+            return GoUrl.parse(s);
+        } catch (GoUrl.UrlException e) {
+            throw new CelEvaluationException("URL parse error during conversion from string: " + e.getMessage());
+        }
+    }
+
+    private static boolean isUrl(String s) {
+        try {
+            GoUrl.parseRequestUri(s);
+            return true;
+        } catch (GoUrl.UrlException e) {
+            return false;
+        }
     }
 
     /**

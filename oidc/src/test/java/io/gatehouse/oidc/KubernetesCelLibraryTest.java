@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class KubernetesCelLibraryTest {
 
     static final String CLAIMS = "{\"roles\":[\"b\",\"a\",\"c\"],\"sorted\":[\"a\",\"b\",\"b\",\"c\"],\"scores\":[1,3,2],"
-            + "\"empty\":[],\"email\":\"jane.doe@corp.example.com\",\"text\":\"123 abc 456\"}";
+            + "\"empty\":[],\"iss\":\"https://auth.example.com/realms/x\",\"email\":\"jane.doe@corp.example.com\",\"text\":\"123 abc 456\"}";
 
     static Object eval(String expression) throws Exception {
         return CelExpressions.compileClaims(expression, false).eval(CelExpressions.claims(JSONObjectUtils.parse(CLAIMS)));
@@ -45,6 +45,36 @@ class KubernetesCelLibraryTest {
         "'abc'.findAll('x*') | [, , , ]",
         "'xax'.findAll('x*') | [x, x]",
         "'日本'.findAll('') | [, , ]",
+        // library.URLs, its documented examples
+        "isURL('https://user:pass@example.com:80/path?query=val#fragment') | true",
+        "isURL('/absolute-path') | true",
+        "isURL('https://a:b:c/') | false",
+        "isURL('../relative-path') | false",
+        "url('/path').getScheme() | ``",
+        "url('https://example.com/').getScheme() | https",
+        "url('HTTPS://example.com/').getScheme() | https",
+        "url('https://example.com:80/').getHost() | example.com:80",
+        "url('https://example.com/').getHost() | example.com",
+        "url('https://[::1]:80/').getHost() | [::1]:80",
+        "url('https://[::1]/').getHost() | [::1]",
+        "url('/path').getHost() | ``",
+        "url('https://example.com:80/').getHostname() | example.com",
+        "url('https://127.0.0.1:80/').getHostname() | 127.0.0.1",
+        "url('https://[::1]:80/').getHostname() | ::1",
+        "url('/path').getHostname() | ``",
+        "url('https://example.com:80/').getPort() | 80",
+        "url('https://example.com/').getPort() | ``",
+        "url('/path').getPort() | ``",
+        "url('https://example.com/path').getEscapedPath() | /path",
+        "url('https://example.com/path with spaces/').getEscapedPath() | /path%20with%20spaces/",
+        "url('https://example.com/a%2Fb').getEscapedPath() | /a%2Fb",
+        "url('https://example.com').getEscapedPath() | ``",
+        "url('https://example.com/path?k1=a&k2=b&k2=c').getQuery() | {k1=[a], k2=[b, c]}",
+        "url('https://example.com/path?key with spaces=value with spaces').getQuery() | {key with spaces=[value with spaces]}",
+        "url('https://example.com/path?').getQuery() | {}",
+        "url('https://example.com/path').getQuery() | {}",
+        "url('https://example.com/?a=1;b=2&c=%zz&d=x+y').getQuery() | {d=[x y]}",
+        "url(claims.iss).getHostname() | auth.example.com",
         // library.Lists
         "[1, 2, 3].isSorted() | true",
         "['a', 'b', 'b', 'c'].isSorted() | true",
@@ -73,6 +103,10 @@ class KubernetesCelLibraryTest {
         "[1].min() + [0].filter(x, x > 1).min() | min called on empty list",
         "claims.empty.max() | max called on empty list",
         "'x'.find('[') | Illegal regex: ",
+        "url('https://a:b:c/') | URL parse error during conversion from string: parse \"https://a:b:c/\": invalid port \":c\" after host",
+        "url('../relative-path') | URL parse error during conversion from string: parse \"../relative-path\": invalid URI for request",
+        "url('https://exa mple.com/') | invalid character \" \" in host name",
+        "url('https://example.com/%zz') | invalid URL escape \"%zz\"",
     })
     void errorsCarryKubernetesTexts(String expression, String expected) {
         String m = error(expression);
@@ -87,6 +121,33 @@ class KubernetesCelLibraryTest {
             assertEquals(all.isEmpty() ? List.of() : List.of(all.get(0)), first);
             assertEquals(all.subList(0, Math.min(2, all.size())), KubernetesCelLibrary.findAll(text, re, 2));
         }
+    }
+
+    @Property(tries = 1000)
+    void urlParsingAnswersEveryStringWithAValueOrGosError(@ForAll @StringLength(max = 40) String raw,
+                                                          @ForAll("urlish") String urlish) {
+        for (String s : List.of(raw, urlish)) {
+            try {
+                GoUrl u = GoUrl.parse(s);
+                u.hostname();
+                u.port();
+                u.escapedPath();
+                u.query();
+            } catch (GoUrl.UrlException e) {
+                assertTrue(e.getMessage().startsWith("parse \""), e.getMessage());
+            }
+            try {
+                GoUrl.parseRequestUri(s);
+            } catch (GoUrl.UrlException e) {
+                assertTrue(e.getMessage().startsWith("parse \""), e.getMessage());
+            }
+        }
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<String> urlish() {
+        return net.jqwik.api.Arbitraries.strings().withChars("htps:/@[]%25?&=#.:x1 +;").ofMaxLength(30)
+                .map(tail -> "https://" + tail);
     }
 
     private static String render(Object v) {
