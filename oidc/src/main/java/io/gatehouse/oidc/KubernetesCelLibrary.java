@@ -16,6 +16,7 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntimeBuilder;
 import dev.cel.runtime.CelRuntimeLibrary;
+import io.gatehouse.core.internal.GoText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -34,6 +35,9 @@ final class KubernetesCelLibrary implements CelCompilerLibrary, CelRuntimeLibrar
     private static final TypeParamType A = TypeParamType.create("A");
     /** Kubernetes' URL object type. */
     static final OpaqueType URL = OpaqueType.create("kubernetes.URL");
+    /** Kubernetes' IP and CIDR object types. */
+    static final OpaqueType IP = OpaqueType.create("net.IP");
+    static final OpaqueType CIDR = OpaqueType.create("net.CIDR");
 
     private KubernetesCelLibrary() {
     }
@@ -66,6 +70,42 @@ final class KubernetesCelLibrary implements CelCompilerLibrary, CelRuntimeLibrar
                 CelFunctionDecl.newFunctionDeclaration("getQuery",
                         CelOverloadDecl.newMemberOverload("url_get_query",
                                 MapType.create(SimpleType.STRING, ListType.create(SimpleType.STRING)), URL)),
+                CelFunctionDecl.newFunctionDeclaration("ip",
+                        CelOverloadDecl.newGlobalOverload("string_to_ip", IP, SimpleType.STRING),
+                        CelOverloadDecl.newMemberOverload("cidr_ip", IP, CIDR)),
+                CelFunctionDecl.newFunctionDeclaration("isIP",
+                        CelOverloadDecl.newGlobalOverload("is_ip", SimpleType.BOOL, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration("ip.isCanonical",
+                        CelOverloadDecl.newGlobalOverload("ip_is_canonical", SimpleType.BOOL, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration("family",
+                        CelOverloadDecl.newMemberOverload("ip_family", SimpleType.INT, IP)),
+                CelFunctionDecl.newFunctionDeclaration("isUnspecified",
+                        CelOverloadDecl.newMemberOverload("ip_is_unspecified", SimpleType.BOOL, IP)),
+                CelFunctionDecl.newFunctionDeclaration("isLoopback",
+                        CelOverloadDecl.newMemberOverload("ip_is_loopback", SimpleType.BOOL, IP)),
+                CelFunctionDecl.newFunctionDeclaration("isLinkLocalMulticast",
+                        CelOverloadDecl.newMemberOverload("ip_is_link_local_multicast", SimpleType.BOOL, IP)),
+                CelFunctionDecl.newFunctionDeclaration("isLinkLocalUnicast",
+                        CelOverloadDecl.newMemberOverload("ip_is_link_local_unicast", SimpleType.BOOL, IP)),
+                CelFunctionDecl.newFunctionDeclaration("isGlobalUnicast",
+                        CelOverloadDecl.newMemberOverload("ip_is_global_unicast", SimpleType.BOOL, IP)),
+                CelFunctionDecl.newFunctionDeclaration("cidr",
+                        CelOverloadDecl.newGlobalOverload("string_to_cidr", CIDR, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration("isCIDR",
+                        CelOverloadDecl.newGlobalOverload("is_cidr", SimpleType.BOOL, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration("containsIP",
+                        CelOverloadDecl.newMemberOverload("cidr_contains_ip_string", SimpleType.BOOL, CIDR, SimpleType.STRING),
+                        CelOverloadDecl.newMemberOverload("cidr_contains_ip_ip", SimpleType.BOOL, CIDR, IP)),
+                CelFunctionDecl.newFunctionDeclaration("containsCIDR",
+                        CelOverloadDecl.newMemberOverload("cidr_contains_cidr_string", SimpleType.BOOL, CIDR, SimpleType.STRING),
+                        CelOverloadDecl.newMemberOverload("cidr_contains_cidr", SimpleType.BOOL, CIDR, CIDR)),
+                CelFunctionDecl.newFunctionDeclaration("masked",
+                        CelOverloadDecl.newMemberOverload("cidr_masked", CIDR, CIDR)),
+                CelFunctionDecl.newFunctionDeclaration("prefixLength",
+                        CelOverloadDecl.newMemberOverload("cidr_prefix_length", SimpleType.INT, CIDR)),
+                CelFunctionDecl.newFunctionDeclaration("string",
+                        CelOverloadDecl.newGlobalOverload("ip_to_string", SimpleType.STRING, IP),
+                        CelOverloadDecl.newGlobalOverload("cidr_to_string", SimpleType.STRING, CIDR)),
                 CelFunctionDecl.newFunctionDeclaration("isSorted",
                         CelOverloadDecl.newMemberOverload("list_a_is_sorted_bool", SimpleType.BOOL, ListType.create(A))),
                 CelFunctionDecl.newFunctionDeclaration("sum",
@@ -100,6 +140,43 @@ final class KubernetesCelLibrary implements CelCompilerLibrary, CelRuntimeLibrar
                 CelFunctionBinding.from("url_get_port", GoUrl.class, GoUrl::port),
                 CelFunctionBinding.from("url_get_escaped_path", GoUrl.class, GoUrl::escapedPath),
                 CelFunctionBinding.from("url_get_query", GoUrl.class, GoUrl::query),
+                CelFunctionBinding.from("string_to_ip", String.class, KubernetesCelLibrary::ip),
+                CelFunctionBinding.from("cidr_ip", GoNetip.Prefix.class, p -> p.addr),
+                CelFunctionBinding.from("is_ip", String.class, s -> {
+                    try {
+                        ip(s);
+                        return true;
+                    } catch (CelEvaluationException e) {
+                        return false;
+                    }
+                }),
+                CelFunctionBinding.from("ip_is_canonical", String.class, s -> ip(s).toString().equals(s)),
+                CelFunctionBinding.from("ip_family", GoNetip.Addr.class, a -> a.is4() ? 4L : 6L),
+                CelFunctionBinding.from("ip_is_unspecified", GoNetip.Addr.class, GoNetip.Addr::isUnspecified),
+                CelFunctionBinding.from("ip_is_loopback", GoNetip.Addr.class, GoNetip.Addr::isLoopback),
+                CelFunctionBinding.from("ip_is_link_local_multicast", GoNetip.Addr.class, GoNetip.Addr::isLinkLocalMulticast),
+                CelFunctionBinding.from("ip_is_link_local_unicast", GoNetip.Addr.class, GoNetip.Addr::isLinkLocalUnicast),
+                CelFunctionBinding.from("ip_is_global_unicast", GoNetip.Addr.class, GoNetip.Addr::isGlobalUnicast),
+                CelFunctionBinding.from("string_to_cidr", String.class, KubernetesCelLibrary::cidr),
+                CelFunctionBinding.from("is_cidr", String.class, s -> {
+                    try {
+                        cidr(s);
+                        return true;
+                    } catch (CelEvaluationException e) {
+                        return false;
+                    }
+                }),
+                CelFunctionBinding.from("cidr_contains_ip_string", GoNetip.Prefix.class, String.class,
+                        (p, s) -> p.contains(ip(s))),
+                CelFunctionBinding.from("cidr_contains_ip_ip", GoNetip.Prefix.class, GoNetip.Addr.class, GoNetip.Prefix::contains),
+                CelFunctionBinding.from("cidr_contains_cidr_string", GoNetip.Prefix.class, String.class,
+                        (p, s) -> p.containsPrefix(cidr(s))),
+                CelFunctionBinding.from("cidr_contains_cidr", GoNetip.Prefix.class, GoNetip.Prefix.class,
+                        GoNetip.Prefix::containsPrefix),
+                CelFunctionBinding.from("cidr_masked", GoNetip.Prefix.class, GoNetip.Prefix::masked),
+                CelFunctionBinding.from("cidr_prefix_length", GoNetip.Prefix.class, p -> (long) p.bits),
+                CelFunctionBinding.from("ip_to_string", GoNetip.Addr.class, GoNetip.Addr::toString),
+                CelFunctionBinding.from("cidr_to_string", GoNetip.Prefix.class, GoNetip.Prefix::toString),
                 CelFunctionBinding.from("list_a_is_sorted_bool", List.class, KubernetesCelLibrary::isSorted),
                 CelFunctionBinding.from("list_a_sum_a", List.class, KubernetesCelLibrary::sum),
                 CelFunctionBinding.from("list_a_min_a", List.class, l -> extreme(l, "min", 1)),
@@ -121,6 +198,42 @@ final class KubernetesCelLibrary implements CelCompilerLibrary, CelRuntimeLibrar
         } catch (GoUrl.UrlException e) {
             throw new CelEvaluationException("URL parse error during conversion from string: " + e.getMessage());
         }
+    }
+
+    /** Kubernetes' {@code parseIPAddr}: netip's parse, no zone, no IPv4-mapped IPv6. */
+    static GoNetip.Addr ip(String s) throws CelEvaluationException {
+        GoNetip.Addr a;
+        try {
+            a = GoNetip.parseAddr(s);
+        } catch (GoNetip.ParseException e) {
+            throw new CelEvaluationException("IP Address " + GoText.quote(s)
+                    + " parse error during conversion from string: " + e.getMessage());
+        }
+        if (!a.zone.isEmpty()) {
+            throw new CelEvaluationException("IP address " + GoText.quote(s) + " with zone value is not allowed");
+        }
+        if (a.is4In6()) {
+            throw new CelEvaluationException("IPv4-mapped IPv6 address " + GoText.quote(s) + " is not allowed");
+        }
+        return a;
+    }
+
+    /** Kubernetes' {@code parseCIDR}: netip's prefix parse, no zone, no IPv4-mapped IPv6. */
+    static GoNetip.Prefix cidr(String s) throws CelEvaluationException {
+        GoNetip.Prefix p;
+        try {
+            p = GoNetip.parsePrefix(s);
+        } catch (GoNetip.ParseException e) {
+            throw new CelEvaluationException("CIDR " + GoText.quote(s) + " parse error during conversion from string: "
+                    + e.getMessage());
+        }
+        if (!p.addr.zone.isEmpty()) {
+            throw new CelEvaluationException("CIDR " + GoText.quote(s) + " with zone value is not allowed");
+        }
+        if (p.addr.is4In6()) {
+            throw new CelEvaluationException("IPv4-mapped IPv6 address " + GoText.quote(s) + " is not allowed");
+        }
+        return p;
     }
 
     private static boolean isUrl(String s) {

@@ -8,6 +8,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Size;
 import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -75,6 +76,57 @@ class KubernetesCelLibraryTest {
         "url('https://example.com/path').getQuery() | {}",
         "url('https://example.com/?a=1;b=2&c=%zz&d=x+y').getQuery() | {d=[x y]}",
         "url(claims.iss).getHostname() | auth.example.com",
+        // library.IP and library.CIDR, their documented examples
+        "isIP('127.0.0.1') | true",
+        "isIP('::1') | true",
+        "isIP('127.0.0.256') | false",
+        "isIP(':::1') | false",
+        "isIP('01.2.3.4') | false",
+        "isIP('fe80::1%eth0') | false",
+        "isIP('::ffff:1.2.3.4') | false",
+        "ip.isCanonical('127.0.0.1') | true",
+        "ip.isCanonical('2001:db8::abcd') | true",
+        "ip.isCanonical('2001:DB8::ABCD') | false",
+        "ip.isCanonical('2001:db8::0:0:0:abcd') | false",
+        "ip('127.0.0.1').family() | 4",
+        "ip('::1').family() | 6",
+        "ip('0.0.0.0').isUnspecified() | true",
+        "ip('127.0.0.1').isUnspecified() | false",
+        "ip('::').isUnspecified() | true",
+        "ip('127.0.0.1').isLoopback() | true",
+        "ip('192.168.0.1').isLoopback() | false",
+        "ip('::1').isLoopback() | true",
+        "ip('2001:db8::abcd').isLoopback() | false",
+        "ip('224.0.0.1').isLinkLocalMulticast() | true",
+        "ip('224.0.1.1').isLinkLocalMulticast() | false",
+        "ip('ff02::1').isLinkLocalMulticast() | true",
+        "ip('fd00::1').isLinkLocalMulticast() | false",
+        "ip('169.254.169.254').isLinkLocalUnicast() | true",
+        "ip('192.168.0.1').isLinkLocalUnicast() | false",
+        "ip('fe80::1').isLinkLocalUnicast() | true",
+        "ip('fd80::1').isLinkLocalUnicast() | false",
+        "ip('192.168.0.1').isGlobalUnicast() | true",
+        "ip('255.255.255.255').isGlobalUnicast() | false",
+        "ip('2001:db8::abcd').isGlobalUnicast() | true",
+        "ip('ff00::1').isGlobalUnicast() | false",
+        "string(ip('2001:0db8:0000:0000:0001:0000:0000:0001')) | 2001:db8::1:0:0:1",
+        "string(1) + string(ip('::')) | 1::",
+        "isCIDR('192.168.0.0/16') | true",
+        "isCIDR('192.168.0.0/33') | false",
+        "isCIDR('::1/128') | true",
+        "cidr('192.168.0.0/24').containsIP(ip('192.168.0.1')) | true",
+        "cidr('192.168.0.0/24').containsIP(ip('192.168.1.1')) | false",
+        "cidr('192.168.0.0/24').containsIP('192.168.0.1') | true",
+        "cidr('::1/128').containsIP('::1') | true",
+        "cidr('192.168.0.0/24').containsIP('::1') | false",
+        "cidr('192.168.0.0/24').containsCIDR(cidr('192.168.0.0/25')) | true",
+        "cidr('192.168.0.0/24').containsCIDR('192.168.0.0/23') | false",
+        "cidr('192.168.0.1/24').containsCIDR('192.168.0.128/25') | true",
+        "string(cidr('192.168.0.1/24').ip()) | 192.168.0.1",
+        "string(cidr('192.168.0.1/24').masked()) | 192.168.0.0/24",
+        "string(cidr('2001:db8::1/32').masked()) | 2001:db8::/32",
+        "cidr('192.168.0.0/24').prefixLength() | 24",
+        "string(cidr('::1/128')) | ::1/128",
         // library.Lists
         "[1, 2, 3].isSorted() | true",
         "['a', 'b', 'b', 'c'].isSorted() | true",
@@ -107,6 +159,20 @@ class KubernetesCelLibraryTest {
         "url('../relative-path') | URL parse error during conversion from string: parse \"../relative-path\": invalid URI for request",
         "url('https://exa mple.com/') | invalid character \" \" in host name",
         "url('https://example.com/%zz') | invalid URL escape \"%zz\"",
+        "ip('127.0.0.256') | IP Address \"127.0.0.256\" parse error during conversion from string: ParseAddr(\"127.0.0.256\"): IPv4 field has value >255",
+        "ip(':::1') | IP Address \":::1\" parse error during conversion from string: ParseAddr(\":::1\"): each colon-separated field must have at least one digit (at \":1\")",
+        "ip('01.2.3.4') | IPv4 field has octet with leading zero",
+        "ip('1.2.3') | IPv4 address too short",
+        "ip('fe80::1%eth0') | IP address \"fe80::1%eth0\" with zone value is not allowed",
+        "ip('::ffff:1.2.3.4') | IPv4-mapped IPv6 address \"::ffff:1.2.3.4\" is not allowed",
+        "ip('1:2:3:4:5:6:7:8:9') | trailing garbage after address",
+        "ip('::ffff:c0a8:1') | IPv4-mapped IPv6 address \"::ffff:c0a8:1\" is not allowed",
+        "ip('12345::') | each group must have 4 or less digits",
+        "cidr('192.168.0.0') | CIDR \"192.168.0.0\" parse error during conversion from string: netip.ParsePrefix(\"192.168.0.0\"): no '/'",
+        "cidr('192.168.0.0/33') | prefix length out of range",
+        "cidr('192.168.0.0/024') | bad bits after slash: \"024\"",
+        "cidr('fe80::1%eth0/64') | IPv6 zones cannot be present in a prefix",
+        "cidr('192.168.0.0/24').containsIP('x') | IP Address \"x\" parse error",
     })
     void errorsCarryKubernetesTexts(String expression, String expected) {
         String m = error(expression);
@@ -141,6 +207,22 @@ class KubernetesCelLibraryTest {
             } catch (GoUrl.UrlException e) {
                 assertTrue(e.getMessage().startsWith("parse \""), e.getMessage());
             }
+        }
+    }
+
+    @Property(tries = 500)
+    void addressesRoundTripThroughTheirCanonicalForm(@ForAll @Size(min = 16, max = 16) byte[] v6,
+                                                     @ForAll @Size(min = 4, max = 4) byte[] v4,
+                                                     @ForAll @net.jqwik.api.constraints.IntRange(max = 128) int bits)
+            throws Exception {
+        for (byte[] bytes : List.of(v4, v6)) {
+            GoNetip.Addr a = new GoNetip.Addr(bytes, "");
+            assertEquals(a, GoNetip.parseAddr(a.toString()), a.toString());
+            int b = Math.min(bits, a.bitLength());
+            GoNetip.Prefix p = new GoNetip.Prefix(a, b);
+            assertTrue(p.contains(a));
+            assertTrue(p.containsPrefix(p.masked()));
+            assertEquals(p.masked(), GoNetip.parsePrefix(p.masked().toString()));
         }
     }
 
