@@ -38,6 +38,8 @@ final class KubernetesCelLibrary implements CelCompilerLibrary, CelRuntimeLibrar
     /** Kubernetes' IP and CIDR object types. */
     static final OpaqueType IP = OpaqueType.create("net.IP");
     static final OpaqueType CIDR = OpaqueType.create("net.CIDR");
+    /** Kubernetes' semantic version type. */
+    static final OpaqueType SEMVER = OpaqueType.create("kubernetes.Semver");
 
     private KubernetesCelLibrary() {
     }
@@ -106,6 +108,25 @@ final class KubernetesCelLibrary implements CelCompilerLibrary, CelRuntimeLibrar
                 CelFunctionDecl.newFunctionDeclaration("string",
                         CelOverloadDecl.newGlobalOverload("ip_to_string", SimpleType.STRING, IP),
                         CelOverloadDecl.newGlobalOverload("cidr_to_string", SimpleType.STRING, CIDR)),
+                CelFunctionDecl.newFunctionDeclaration("semver",
+                        CelOverloadDecl.newGlobalOverload("string_to_semver", SEMVER, SimpleType.STRING),
+                        CelOverloadDecl.newGlobalOverload("string_bool_to_semver", SEMVER, SimpleType.STRING, SimpleType.BOOL)),
+                CelFunctionDecl.newFunctionDeclaration("isSemver",
+                        CelOverloadDecl.newGlobalOverload("is_semver_string", SimpleType.BOOL, SimpleType.STRING),
+                        CelOverloadDecl.newGlobalOverload("is_semver_string_bool", SimpleType.BOOL, SimpleType.STRING,
+                                SimpleType.BOOL)),
+                CelFunctionDecl.newFunctionDeclaration("isGreaterThan",
+                        CelOverloadDecl.newMemberOverload("semver_is_greater_than", SimpleType.BOOL, SEMVER, SEMVER)),
+                CelFunctionDecl.newFunctionDeclaration("isLessThan",
+                        CelOverloadDecl.newMemberOverload("semver_is_less_than", SimpleType.BOOL, SEMVER, SEMVER)),
+                CelFunctionDecl.newFunctionDeclaration("compareTo",
+                        CelOverloadDecl.newMemberOverload("semver_compare_to", SimpleType.INT, SEMVER, SEMVER)),
+                CelFunctionDecl.newFunctionDeclaration("major",
+                        CelOverloadDecl.newMemberOverload("semver_major", SimpleType.INT, SEMVER)),
+                CelFunctionDecl.newFunctionDeclaration("minor",
+                        CelOverloadDecl.newMemberOverload("semver_minor", SimpleType.INT, SEMVER)),
+                CelFunctionDecl.newFunctionDeclaration("patch",
+                        CelOverloadDecl.newMemberOverload("semver_patch", SimpleType.INT, SEMVER)),
                 CelFunctionDecl.newFunctionDeclaration("isSorted",
                         CelOverloadDecl.newMemberOverload("list_a_is_sorted_bool", SimpleType.BOOL, ListType.create(A))),
                 CelFunctionDecl.newFunctionDeclaration("sum",
@@ -177,6 +198,16 @@ final class KubernetesCelLibrary implements CelCompilerLibrary, CelRuntimeLibrar
                 CelFunctionBinding.from("cidr_prefix_length", GoNetip.Prefix.class, p -> (long) p.bits),
                 CelFunctionBinding.from("ip_to_string", GoNetip.Addr.class, GoNetip.Addr::toString),
                 CelFunctionBinding.from("cidr_to_string", GoNetip.Prefix.class, GoNetip.Prefix::toString),
+                CelFunctionBinding.from("string_to_semver", String.class, s -> semver(s, false)),
+                CelFunctionBinding.from("string_bool_to_semver", String.class, Boolean.class, KubernetesCelLibrary::semver),
+                CelFunctionBinding.from("is_semver_string", String.class, s -> isSemver(s, false)),
+                CelFunctionBinding.from("is_semver_string_bool", String.class, Boolean.class, KubernetesCelLibrary::isSemver),
+                CelFunctionBinding.from("semver_is_greater_than", GoSemver.class, GoSemver.class, (a, b) -> a.compareTo(b) > 0),
+                CelFunctionBinding.from("semver_is_less_than", GoSemver.class, GoSemver.class, (a, b) -> a.compareTo(b) < 0),
+                CelFunctionBinding.from("semver_compare_to", GoSemver.class, GoSemver.class, (a, b) -> (long) a.compareTo(b)),
+                CelFunctionBinding.from("semver_major", GoSemver.class, v -> v.major),
+                CelFunctionBinding.from("semver_minor", GoSemver.class, v -> v.minor),
+                CelFunctionBinding.from("semver_patch", GoSemver.class, v -> v.patch),
                 CelFunctionBinding.from("list_a_is_sorted_bool", List.class, KubernetesCelLibrary::isSorted),
                 CelFunctionBinding.from("list_a_sum_a", List.class, KubernetesCelLibrary::sum),
                 CelFunctionBinding.from("list_a_min_a", List.class, l -> extreme(l, "min", 1)),
@@ -234,6 +265,23 @@ final class KubernetesCelLibrary implements CelCompilerLibrary, CelRuntimeLibrar
             throw new CelEvaluationException("IPv4-mapped IPv6 address " + GoText.quote(s) + " is not allowed");
         }
         return p;
+    }
+
+    private static GoSemver semver(String s, boolean normalize) throws CelEvaluationException {
+        try {
+            return normalize ? GoSemver.normalizeAndParse(s) : GoSemver.parse(s);
+        } catch (GoSemver.SemverException e) {
+            throw new CelEvaluationException(e.getMessage());
+        }
+    }
+
+    private static boolean isSemver(String s, boolean normalize) {
+        try {
+            semver(s, normalize);
+            return true;
+        } catch (CelEvaluationException e) {
+            return false;
+        }
     }
 
     private static boolean isUrl(String s) {
