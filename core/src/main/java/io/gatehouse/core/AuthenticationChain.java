@@ -48,7 +48,9 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
     private final Authenticator cached;
     private final Authenticator uncached;
     private final List<Object> closeables;
-    private final ConsumedHeaders consumed;
+    private final List<HeaderConsumer> consumers;
+    /** The last combination of the consumers' headers, reused while every consumer answers the same instance. */
+    private volatile CombinedHeaders combined;
 
     private AuthenticationChain(Builder b) {
         this.apiAudiences = List.copyOf(b.apiAudiences);
@@ -81,13 +83,17 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
             }
         }
         this.requestMembers = List.copyOf(requests);
-        ConsumedHeaders all = ALWAYS_CONSUMED;
+        List<HeaderConsumer> hc = new ArrayList<>();
         for (Named<?> m : b.members) {
             if (m.member() instanceof HeaderConsumer c) {
-                all = all.and(c.consumedHeaders());
+                hc.add(c);
             }
         }
-        this.consumed = all;
+        this.consumers = List.copyOf(hc);
+        this.combined = new CombinedHeaders(List.of(), ALWAYS_CONSUMED);
+    }
+
+    private record CombinedHeaders(List<ConsumedHeaders> parts, ConsumedHeaders all) {
     }
 
     /** What Kubernetes' authentication filter strips after every success, whoever authenticated. */
@@ -158,12 +164,37 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
         if (!(verdict instanceof Authenticated)) {
             return ConsumedHeaders.NONE;
         }
+        ConsumedHeaders consumed = consumersHeaders();
         WebSocketProtocolAuthenticator.Parsed p = WebSocketProtocolAuthenticator.parse(request);
         if (p.error() != null || p.token() == null || p.token().isEmpty()) {
             return consumed;
         }
         return consumed.replacing(WebSocketProtocolAuthenticator.PROTOCOL_HEADER,
                 List.of(WebSocketProtocolAuthenticator.remainingProtocols(p)));
+    }
+
+    /** The standard headers and the consumers' current ones (a ConfigMap reload may change them). */
+    private ConsumedHeaders consumersHeaders() {
+        if (consumers.isEmpty()) {
+            return ALWAYS_CONSUMED;
+        }
+        CombinedHeaders last = combined;
+        boolean same = last.parts().size() == consumers.size();
+        for (int i = 0; same && i < consumers.size(); i++) {
+            same = consumers.get(i).consumedHeaders() == last.parts().get(i);
+        }
+        if (same) {
+            return last.all();
+        }
+        List<ConsumedHeaders> parts = new ArrayList<>(consumers.size());
+        ConsumedHeaders all = ALWAYS_CONSUMED;
+        for (HeaderConsumer c : consumers) {
+            ConsumedHeaders part = c.consumedHeaders();
+            parts.add(part);
+            all = all.and(part);
+        }
+        combined = new CombinedHeaders(List.copyOf(parts), all);
+        return all;
     }
 
     /** The API audiences that audience-agnostic authenticators answer for; empty when none are set. */
