@@ -128,6 +128,15 @@ public final class RequestHeaderAuthenticator implements Authenticator, HeaderCo
         }
     }
 
+    /** Checks the watched files now (tests); true if anything new is in force. */
+    boolean reloadIfChanged() {
+        if (configMap != null) {
+            return configMap.reloadIfChanged();
+        }
+        X509Authenticator v = active.verifier();
+        return v != null && v.reloadIfChanged();
+    }
+
     /** How many verified front-proxy chains are cached now (tests). */
     long cachedChains() {
         X509Authenticator v = current().verifier();
