@@ -190,10 +190,12 @@ public final class RequestHeaderAuthenticator implements Authenticator, HeaderCo
         private List<String> extraPrefixes = List.of("x-remote-extra-");
         private boolean headersSet;
         private Clock clock = Clock.systemUTC();
-        private AuthenticationListener listener = AuthenticationListener.logging();
-        private Duration reloadInterval = X509Authenticator.DEFAULT_RELOAD_INTERVAL;
         private long cacheMaximumSize = X509Authenticator.DEFAULT_CACHE_MAXIMUM_SIZE;
         private Duration cacheTtl = X509Authenticator.DEFAULT_CACHE_TTL;
+        private AuthenticationListener listener = AuthenticationListener.logging();
+        private Duration reloadInterval = X509Authenticator.DEFAULT_RELOAD_INTERVAL;
+        /** The proxy's certificate check, which validates the shared settings as they are set. */
+        private final X509Authenticator.Builder settings = verifier();
 
         private Builder() {
         }
@@ -256,39 +258,35 @@ public final class RequestHeaderAuthenticator implements Authenticator, HeaderCo
 
         /** The clock for certificate validity; default the system clock. */
         public Builder clock(Clock c) {
-            this.clock = Objects.requireNonNull(c, "clock");
+            settings.clock(c);
+            this.clock = c;
             return this;
         }
 
         /** Receives reload events; default {@link AuthenticationListener#logging()}. */
         public Builder listener(AuthenticationListener l) {
-            this.listener = Objects.requireNonNull(l, "listener");
+            settings.listener(l);
+            this.listener = l;
             return this;
         }
 
         /** How often the files are checked for changes; zero: never (default one minute). */
         public Builder reloadInterval(Duration interval) {
-            if (interval.isNegative()) {
-                throw new IllegalArgumentException("reloadInterval must not be negative");
-            }
+            settings.reloadInterval(interval);
             this.reloadInterval = interval;
             return this;
         }
 
         /** The most verified proxy chains cached; zero disables the cache (default 10000). */
         public Builder cacheMaximumSize(long size) {
-            if (size < 0) {
-                throw new IllegalArgumentException("cacheMaximumSize must not be negative");
-            }
+            settings.cacheMaximumSize(size);
             this.cacheMaximumSize = size;
             return this;
         }
 
         /** The longest a verified proxy chain is cached; zero disables the cache (default 5 minutes, at most 24h). */
         public Builder cacheTtl(Duration ttl) {
-            if (ttl.isNegative() || ttl.compareTo(Duration.ofDays(1)) > 0) {
-                throw new IllegalArgumentException("cacheTtl must be between 0s and 24h: " + ttl);
-            }
+            settings.cacheTtl(ttl);
             this.cacheTtl = ttl;
             return this;
         }
@@ -306,9 +304,8 @@ public final class RequestHeaderAuthenticator implements Authenticator, HeaderCo
             if (sources != 1) {
                 throw new IllegalStateException("set exactly one of clientCaFile, trustAnchors and configMapFile");
             }
-            X509Authenticator.Builder verifier = X509Authenticator.builder().bareErrors().clock(clock).listener(listener)
-                    .cacheMaximumSize(cacheMaximumSize).cacheTtl(cacheTtl)
-                    .userConversion(chain -> VERIFIED);
+            X509Authenticator.Builder verifier = verifier().clock(clock).listener(listener)
+                    .cacheMaximumSize(cacheMaximumSize).cacheTtl(cacheTtl);
             if (configMapFile != null) {
                 if (headersSet || !allowedNames.isEmpty()) {
                     throw new IllegalStateException("the ConfigMap file sets the header lists and allowed names; "
@@ -347,6 +344,11 @@ public final class RequestHeaderAuthenticator implements Authenticator, HeaderCo
             }
             IdentityHeaders headers = new IdentityHeaders(usernameHeaders, uidHeaders, groupHeaders, extraPrefixes);
             return new RequestHeaderAuthenticator(new Active(null, verifier.build(), headers), null, null);
+        }
+
+        /** The proxy's certificate check: Kubernetes' bare verifier errors; any verified chain is the proxy. */
+        private static X509Authenticator.Builder verifier() {
+            return X509Authenticator.builder().bareErrors().userConversion(chain -> VERIFIED);
         }
 
         private static void warnWithoutStandard(List<String> names, String standard, String flag) {
