@@ -144,6 +144,31 @@ class FrontProxyVerifierTest {
     }
 
     @Test
+    void theCaFileReloadsAsClientCaFileDoesAndEmptiesTheCache(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("front-proxy-ca.crt");
+        java.nio.file.Files.writeString(file, TestPki.pem(OTHER_CA.cert()));
+        AuthenticationRequest proxied = AuthenticationRequest.builder()
+                .peerCertificates(List.of(RequestHeaderTest.PROXY.cert())).header("X-Remote-User", "alice").build();
+        try (RequestHeaderAuthenticator auth = RequestHeaderAuthenticator.builder().clientCaFile(file)
+                .reloadInterval(Duration.ZERO).clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .listener(AuthenticationListener.NONE).build()) {
+            assertEquals(RejectionReason.UNTRUSTED_CERTIFICATE, ((Rejected) auth.authenticate(proxied)).reason());
+            java.nio.file.Path next = java.nio.file.Files.writeString(dir.resolve("next.crt"), TestPki.pem(CA.cert()));
+            java.nio.file.Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            org.junit.jupiter.api.Assertions.assertTrue(auth.reloadIfChanged());
+            assertEquals("alice", assertInstanceOf(Authenticated.class, auth.authenticate(proxied)).user().name());
+            assertEquals(1, auth.cachedChains());
+            java.nio.file.Path back = java.nio.file.Files.writeString(dir.resolve("back.crt"), TestPki.pem(OTHER_CA.cert()));
+            java.nio.file.Files.move(back, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            org.junit.jupiter.api.Assertions.assertTrue(auth.reloadIfChanged());
+            assertInstanceOf(Rejected.class, auth.authenticate(proxied));
+        }
+    }
+
+    @Test
     void kubeApiserverFlagValidation() {
         IllegalArgumentException empty = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> RequestHeaderAuthenticator.builder().usernameHeaders(List.of("X-Remote-User", " ")));
