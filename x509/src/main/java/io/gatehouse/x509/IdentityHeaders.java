@@ -49,6 +49,9 @@ final class IdentityHeaders {
     private final List<String> groups;
     private final List<String> extraPrefixes;
     private final ConsumedHeaders consumed;
+    /** How a rejection names the username and UID headers (never their values). */
+    private final String usernameLabel;
+    private final String uidLabel;
 
     IdentityHeaders(List<String> usernames, List<String> uids, List<String> groups, List<String> extraPrefixes) {
         this.usernames = List.copyOf(usernames);
@@ -59,6 +62,8 @@ final class IdentityHeaders {
         names.addAll(uids);
         names.addAll(groups);
         this.consumed = ConsumedHeaders.of(names, extraPrefixes);
+        this.usernameLabel = String.join("/", usernames);
+        this.uidLabel = String.join("/", uids);
     }
 
     List<String> usernames() {
@@ -104,17 +109,17 @@ final class IdentityHeaders {
             return Abstained.instance();
         }
         long[] bytes = {0};
-        String bad = check(name, usernames, bytes);
+        String bad = check(name, usernameLabel, bytes);
         String uid = first(request, uids);
         if (uid == null) {
             uid = "";
         }
-        bad = bad != null ? bad : check(uid, uids, bytes);
+        bad = bad != null ? bad : check(uid, uidLabel, bytes);
         List<String> groupValues = new ArrayList<>();
         for (String h : groups) {
             for (String v : request.headerValues(h)) {
                 if (!v.isEmpty()) {
-                    bad = bad != null ? bad : check(v, List.of(h), bytes);
+                    bad = bad != null ? bad : check(v, h, bytes);
                     groupValues.add(v);
                 }
             }
@@ -134,7 +139,7 @@ final class IdentityHeaders {
                                 + " decodes to upper-case letters, which a user's extra keys may not have");
                     }
                     for (String v : h.getValue()) {
-                        bad = bad != null ? bad : check(v, List.of(header), bytes);
+                        bad = bad != null ? bad : check(v, header, bytes);
                     }
                     extra.computeIfAbsent(key, k -> new ArrayList<>()).addAll(h.getValue());
                 }
@@ -157,7 +162,7 @@ final class IdentityHeaders {
     }
 
     /** Null when {@code value} may be taken, else why not (the header named, never the value). */
-    private static String check(String value, List<String> from, long[] total) {
+    private static String check(String value, String from, long[] total) {
         total[0] += value.length();
         if (total[0] > MAX_IDENTITY_CHARS) {
             return "request-header: the identity headers exceed " + MAX_IDENTITY_CHARS + " characters";
@@ -165,8 +170,7 @@ final class IdentityHeaders {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if ((c < 0x20 && c != '\t') || c == 0x7f) {
-                return "request-header: a value of " + (from.size() == 1 ? from.get(0) : String.join("/", from))
-                        + " holds a control character";
+                return "request-header: a value of " + from + " holds a control character";
             }
         }
         return null;
