@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Takes a bearer token from a WebSocket upgrade's {@code Sec-WebSocket-Protocol} entry
@@ -73,18 +72,26 @@ final class WebSocketProtocolAuthenticator implements Authenticator {
             int from = 0;
             while (true) {
                 int comma = line.indexOf(',', from);
-                String entry = (comma < 0 ? line.substring(from) : line.substring(from, comma)).strip();
-                if (entry.startsWith(PREFIX)) {
+                // The entry trimmed of white space (String.strip's rule), located without copying it.
+                int start = from;
+                int end = comma < 0 ? line.length() : comma;
+                while (start < end && Character.isWhitespace(line.charAt(start))) {
+                    start++;
+                }
+                while (end > start && Character.isWhitespace(line.charAt(end - 1))) {
+                    end--;
+                }
+                if (end - start >= PREFIX.length() && line.startsWith(PREFIX, start)) {
                     if (token != null) {
                         return new Parsed(null, List.of(), MULTIPLE);
                     }
                     try {
-                        token = decode(entry.substring(PREFIX.length()));
+                        token = decode(line.substring(start + PREFIX.length(), end));
                     } catch (BadToken e) {
                         return new Parsed(null, List.of(), e.getMessage());
                     }
                 } else {
-                    others.add(entry);
+                    others.add(line.substring(start, end));
                 }
                 if (comma < 0) {
                     break;
@@ -113,8 +120,11 @@ final class WebSocketProtocolAuthenticator implements Authenticator {
             return false;
         }
         for (String c : request.headerValues("Connection")) {
-            if (c.toLowerCase(Locale.ROOT).contains("upgrade")) {
-                return true;
+            // strings.Contains(strings.ToLower(c), "upgrade"), without a lower-cased copy per request.
+            for (int i = 0; i + 7 <= c.length(); i++) {
+                if (c.regionMatches(true, i, "upgrade", 0, 7)) {
+                    return true;
+                }
             }
         }
         return false;
@@ -149,11 +159,24 @@ final class WebSocketProtocolAuthenticator implements Authenticator {
         } catch (IllegalArgumentException e) {
             throw new BadToken(BAD_ENCODING);
         }
+        if (isAscii(bytes)) {
+            // The usual token: no decoder to allocate.
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw new BadToken(BAD_TOKEN);
         }
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }
