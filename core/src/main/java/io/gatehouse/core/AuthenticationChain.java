@@ -48,6 +48,9 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
     private final Authenticator cached;
     private final Authenticator uncached;
     private final List<Object> closeables;
+    private final List<HeaderConsumer> consumers;
+    /** The last combination of the consumers' headers, reused while every consumer answers the same instance. */
+    private volatile CombinedHeaders combined;
 
     private AuthenticationChain(Builder b) {
         this.apiAudiences = List.copyOf(b.apiAudiences);
@@ -80,7 +83,22 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
             }
         }
         this.requestMembers = List.copyOf(requests);
+        List<HeaderConsumer> hc = new ArrayList<>();
+        for (Named<?> m : b.members) {
+            if (m.member() instanceof HeaderConsumer c) {
+                hc.add(c);
+            }
+        }
+        this.consumers = List.copyOf(hc);
+        this.combined = new CombinedHeaders(List.of(), ALWAYS_CONSUMED);
     }
+
+    private record CombinedHeaders(List<ConsumedHeaders> parts, ConsumedHeaders all) {
+    }
+
+    /** What Kubernetes' authentication filter strips after every success, whoever authenticated. */
+    private static final ConsumedHeaders ALWAYS_CONSUMED = ConsumedHeaders.of(
+            List.of("Authorization", "X-Remote-User", "X-Remote-Uid", "X-Remote-Group"), List.of("X-Remote-Extra-"));
 
     /** A new builder. */
     public static Builder builder() {
@@ -117,13 +135,66 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
             verdicts.add(new Explanation.Verdict(m.name(), guarded(() -> m.member().authenticate(effective))));
         }
         String token = BearerTokenAuthenticator.extract(effective.header("Authorization"));
+        if (token == null) {
+            token = WebSocketProtocolAuthenticator.parse(effective).token();
+        }
+        String presented = token;
         for (Named<TokenAuthenticator> m : tokenMembers) {
-            AuthenticationResult r = token == null || token.isEmpty()
+            AuthenticationResult r = presented == null || presented.isEmpty()
                     ? Abstained.instance()
-                    : guarded(() -> m.member().authenticate(token, effective.audiences()));
+                    : guarded(() -> m.member().authenticate(presented, effective.audiences()));
             verdicts.add(new Explanation.Verdict(m.name(), r));
         }
         return new Explanation(verdicts, judge(uncached, request));
+    }
+
+    /**
+     * The headers an adapter must strip from {@code request} before it goes on, given the chain's {@code verdict}
+     * on it: nothing unless authenticated; then, as Kubernetes' authentication filter, {@code Authorization}, the
+     * standard {@code X-Remote-User}, {@code X-Remote-Uid}, {@code X-Remote-Group} and {@code X-Remote-Extra-*}
+     * headers and every header a {@link HeaderConsumer} member reads; and when the request is a WebSocket upgrade
+     * carrying a bearer-token subprotocol entry, {@code Sec-WebSocket-Protocol} replaced by its other entries
+     * (Kubernetes does that only when the WebSocket token itself authenticated; here the token entry never
+     * travels on once the request is authenticated). Cheap; never throws.
+     *
+     * @param request the request as given to {@link #authenticate}
+     * @param verdict what {@link #authenticate} answered for it
+     */
+    public ConsumedHeaders consumedHeaders(AuthenticationRequest request, AuthenticationResult verdict) {
+        if (!(verdict instanceof Authenticated)) {
+            return ConsumedHeaders.NONE;
+        }
+        ConsumedHeaders consumed = consumersHeaders();
+        WebSocketProtocolAuthenticator.Parsed p = WebSocketProtocolAuthenticator.parse(request);
+        if (p.error() != null || p.token() == null || p.token().isEmpty()) {
+            return consumed;
+        }
+        return consumed.replacing(WebSocketProtocolAuthenticator.PROTOCOL_HEADER,
+                List.of(WebSocketProtocolAuthenticator.remainingProtocols(p)));
+    }
+
+    /** The standard headers and the consumers' current ones (a ConfigMap reload may change them). */
+    private ConsumedHeaders consumersHeaders() {
+        if (consumers.isEmpty()) {
+            return ALWAYS_CONSUMED;
+        }
+        CombinedHeaders last = combined;
+        boolean same = last.parts().size() == consumers.size();
+        for (int i = 0; same && i < consumers.size(); i++) {
+            same = consumers.get(i).consumedHeaders() == last.parts().get(i);
+        }
+        if (same) {
+            return last.all();
+        }
+        List<ConsumedHeaders> parts = new ArrayList<>(consumers.size());
+        ConsumedHeaders all = ALWAYS_CONSUMED;
+        for (HeaderConsumer c : consumers) {
+            ConsumedHeaders part = c.consumedHeaders();
+            parts.add(part);
+            all = all.and(part);
+        }
+        combined = new CombinedHeaders(List.copyOf(parts), all);
+        return all;
     }
 
     /** The API audiences that audience-agnostic authenticators answer for; empty when none are set. */
@@ -191,7 +262,10 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
         return Unions.ofTokens(members);
     }
 
-    /** Request members in order, the bearer step where the first token member stands, then adders. */
+    /**
+     * Request members in order, the bearer step and the WebSocket-protocol step (kube-apiserver's order) where the
+     * first token member stands, then adders.
+     */
     private Authenticator assemble(List<Named<?>> members, TokenAuthenticator tokens) {
         List<Authenticator> steps = new ArrayList<>();
         boolean bearerPlaced = false;
@@ -200,6 +274,7 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
                 steps.add((Authenticator) m.member());
             } else if (!bearerPlaced) {
                 steps.add(new BearerTokenAuthenticator(tokens));
+                steps.add(new WebSocketProtocolAuthenticator(tokens));
                 bearerPlaced = true;
             }
         }

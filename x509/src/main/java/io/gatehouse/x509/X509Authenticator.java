@@ -78,9 +78,11 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
     private final Clock clock;
     private final Duration cacheTtl;
     private final VerifiedChainCache cache;
+    private final boolean bareErrors;
 
     private X509Authenticator(Builder b, TrustState trust) {
         this.trust = trust;
+        this.bareErrors = b.bareErrors;
         this.verifier = new ChainVerifier(b.requiredUsages,
                 (b.maxIntermediates >= 0 ? b.maxIntermediates : b.maxChainLength - 1) + 2,
                 b.directPath != null ? b.directPath : DirectPath.permittedByJdk());
@@ -163,8 +165,8 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
                 }
             }
         } catch (VerifyException e) {
-            return Rejected.of(e.reason(), "verifying certificate " + Certificates.identifier(leaf) + " failed: "
-                    + e.getMessage());
+            return Rejected.of(e.reason(), bareErrors ? e.getMessage()
+                    : "verifying certificate " + Certificates.identifier(leaf) + " failed: " + e.getMessage());
         }
         AuthenticationResult result;
         try {
@@ -234,8 +236,15 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
         private int maxChainLength = DEFAULT_MAX_CHAIN_LENGTH;
         private int maxIntermediates = -1;
         private Boolean directPath;
+        private boolean bareErrors;
 
         private Builder() {
+        }
+
+        /** Verification errors without the certificate's identifier, as Kubernetes' front-proxy {@code Verifier}. */
+        Builder bareErrors() {
+            this.bareErrors = true;
+            return this;
         }
 
         /** Whether {@link DirectPath} may accept paths without PKIX; default: unless the JDK's constraints forbid. */

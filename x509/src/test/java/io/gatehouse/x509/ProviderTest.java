@@ -63,6 +63,7 @@ class ProviderTest {
         List<String> types = ServiceLoader.load(AuthenticatorProvider.class).stream()
                 .map(p -> p.get().type()).collect(Collectors.toList());
         assertTrue(types.contains("x509"), types.toString());
+        assertTrue(types.contains("request-header"), types.toString());
     }
 
     @Test
@@ -127,7 +128,8 @@ class ProviderTest {
         ModuleDescriptor md = ModuleDescriptor.read(Files.newInputStream(descriptor));
         assertEquals("io.gatehouse.x509", md.name());
         assertEquals(Set.of("io.gatehouse.x509"), md.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()));
-        assertEquals(List.of("io.gatehouse.x509.X509AuthenticatorProvider"), md.provides().stream()
+        assertEquals(List.of("io.gatehouse.x509.X509AuthenticatorProvider", "io.gatehouse.x509.RequestHeaderAuthenticatorProvider"),
+                md.provides().stream()
                 .filter(p -> p.service().equals(AuthenticatorProvider.class.getName())).findFirst().orElseThrow().providers());
     }
 }

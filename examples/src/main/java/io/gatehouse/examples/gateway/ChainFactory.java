@@ -17,6 +17,7 @@ import io.gatehouse.serviceaccount.ServiceAccountTokenIssuer;
 import io.gatehouse.statictoken.StaticTokenAuthenticator;
 import io.gatehouse.webhook.WebhookTokenAuthenticator;
 import io.gatehouse.x509.DeferringTrustManager;
+import io.gatehouse.x509.RequestHeaderAuthenticator;
 import io.gatehouse.x509.X509Authenticator;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,8 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds the gateway's authenticators from kube-apiserver flags, in kube-apiserver's order: client
- * certificates, then the token authenticators (token file, service accounts, bootstrap, OIDC) as one union.
+ * Builds the gateway's authenticators from kube-apiserver flags, in kube-apiserver's order: the front proxy
+ * (request headers), client certificates, then the token authenticators (token file, service accounts, bootstrap, OIDC) as one union.
  */
 final class ChainFactory {
 
@@ -59,6 +60,12 @@ final class ChainFactory {
                     .listener(listener).build();
             clientTrust = x509.trustManager();
             members.add(new Member("x509", new ChainMember.Request(x509)));
+        }
+        // kube-apiserver judges the front proxy first, before client certificates and tokens.
+        RequestHeaderAuthenticator requestHeader = FrontProxy.requestHeader(o, clock, listener);
+        if (requestHeader != null) {
+            members.add(0, new Member("request-header", new ChainMember.Request(requestHeader)));
+            clientTrust = FrontProxy.clientTrust(clientTrust, requestHeader);
         }
         if (o.tokenAuthFile() != null) {
             members.add(new Member("token-file", new ChainMember.Token(StaticTokenAuthenticator.builder()
@@ -138,7 +145,8 @@ final class ChainFactory {
         }
         if (members.isEmpty() && !o.anonymousAuth()) {
             throw new GatewayFlags.FlagException("no authentication method configured: give --token-auth-file, "
-                    + "--client-ca-file, --enable-bootstrap-token-auth, --service-account-key-file, --oidc-issuer-url or "
+                    + "--client-ca-file, --requestheader-client-ca-file, --enable-bootstrap-token-auth, "
+                    + "--service-account-key-file, --oidc-issuer-url or "
                     + "--authentication-config or --authentication-token-webhook-config-file");
         }
         AuthenticationChain.Builder requestChain = chain(members, o, clock, listener).anonymous(o.anonymousAuth());

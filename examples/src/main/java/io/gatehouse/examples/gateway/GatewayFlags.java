@@ -56,7 +56,8 @@ final class GatewayFlags {
                 value = name.substring(eq + 1);
                 name = name.substring(0, eq);
             }
-            boolean known = VALUED.contains(name) || BOOLEANS.contains(name) || extra.contains(name);
+            boolean known = VALUED.contains(name) || BOOLEANS.contains(name) || extra.contains(name)
+                    || FrontProxyOptions.FLAGS.contains(name);
             if (!known) {
                 throw new FlagException("unknown flag: --" + name);
             }
@@ -107,7 +108,8 @@ final class GatewayFlags {
                 bool(single, "anonymous-auth", false),
                 single.containsKey("anonymous-auth"),
                 single.get("audit-log-path"),
-                upstream(single.get("upstream")));
+                upstream(single.get("upstream")),
+                FrontProxyOptions.parse(single));
         check(o);
         return o;
     }

@@ -38,6 +38,7 @@ import java.util.Map;
  *                              {@code anonymous} block in the authentication configuration)
  * @param auditLogPath          {@code --audit-log-path}; {@code -} for standard output
  * @param upstream              {@code --upstream}: where authenticated requests are proxied, or null
+ * @param frontProxy            the request-header and proxy-client flags
  */
 record GatewayOptions(
         int securePort,
@@ -69,7 +70,8 @@ record GatewayOptions(
         boolean anonymousAuth,
         boolean anonymousAuthGiven,
         String auditLogPath,
-        java.net.URI upstream) {
+        java.net.URI upstream,
+        FrontProxyOptions frontProxy) {
 
     /** Whether any {@code --oidc-*} flag was given. */
     boolean anyOidcFlag() {

@@ -8,6 +8,7 @@ import io.gatehouse.core.AuthenticationRequest;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
 import io.gatehouse.core.AuthenticationResult;
+import io.gatehouse.core.ConsumedHeaders;
 import io.gatehouse.serviceaccount.ServiceAccountTokenIssuer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -54,7 +55,8 @@ final class GatewayServer implements AutoCloseable {
                 TokenReviewEndpoint.PATH, new TokenReviewEndpoint(chains.tokenReviews()));
         this.tokenRequests = chains.issuer() == null ? null
                 : new TokenRequestEndpoint(chains.issuer(), TokenMintPolicy.systemMasters());
-        this.proxy = options.upstream() == null ? null : new ReverseProxy(options.upstream());
+        this.proxy = options.upstream() == null ? null
+                : new ReverseProxy(options.upstream(), FrontProxy.upstreamTls(options.frontProxy()));
         this.server = HttpsServer.create(new InetSocketAddress(options.bindAddress(), options.securePort()), 128);
         this.server.setHttpsConfigurator(new HttpsConfigurator(tls) {
             @Override
@@ -114,14 +116,14 @@ final class GatewayServer implements AutoCloseable {
                 Responses.status(ex, 401, "Unauthorized", "Unauthorized");
                 return;
             }
-            route(ex, caller);
+            route(ex, caller, chains.requests().consumedHeaders(request, verdict));
         } catch (RuntimeException e) {
             LOG.error("request failed", e);
             Responses.status(ex, 500, "InternalError", "Internal error");
         }
     }
 
-    private void route(HttpExchange ex, Authenticated caller) throws IOException {
+    private void route(HttpExchange ex, Authenticated caller, ConsumedHeaders consumed) throws IOException {
         String path = ex.getRequestURI().getPath();
         String method = ex.getRequestMethod();
         Endpoint own = null;
@@ -136,7 +138,7 @@ final class GatewayServer implements AutoCloseable {
         if (own != null) {
             own.serve(ex, caller);
         } else if (proxy != null) {
-            proxy.forward(ex, caller.user());
+            proxy.forward(ex, caller.user(), consumed);
         } else {
             Responses.status(ex, 404, "NotFound", "the server could not find the requested resource");
         }

@@ -1,6 +1,7 @@
 package io.gatehouse.examples.gateway;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.gatehouse.core.ConsumedHeaders;
 import io.gatehouse.core.UserInfo;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +20,10 @@ import java.util.Set;
  * Forwards an authenticated request upstream with Kubernetes' request-header conventions: the credential
  * and any incoming {@code X-Remote-*} headers removed, the identity sent as {@code X-Remote-User},
  * {@code X-Remote-Uid}, one {@code X-Remote-Group} per group and {@code X-Remote-Extra-<key>} per extra
- * value (the key percent-encoded). Bodies stream both ways.
+ * value (the key percent-encoded). Bodies stream both ways. The headers authentication consumed (custom
+ * request-header names, the WebSocket bearer-token subprotocol) are stripped or replaced as the chain says. With
+ * {@code --proxy-client-cert-file} the upstream is shown that client certificate, so that it can trust the
+ * identity headers as a Kubernetes aggregated API server trusts kube-apiserver's.
  */
 final class ReverseProxy {
 
@@ -29,25 +33,32 @@ final class ReverseProxy {
             "http2-settings");
 
     private final URI upstream;
-    private final HttpClient client = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    private final HttpClient client;
 
-    ReverseProxy(URI upstream) {
+    /** A proxy to {@code upstream}; {@code tls} sets the client certificate and trust, null for the JVM's defaults. */
+    ReverseProxy(URI upstream, javax.net.ssl.SSLContext tls) {
         this.upstream = upstream;
+        HttpClient.Builder b = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.client = b.build();
     }
 
-    void forward(HttpExchange ex, UserInfo user) throws IOException {
+    void forward(HttpExchange ex, UserInfo user, ConsumedHeaders consumed) throws IOException {
         URI target = upstream.resolve(ex.getRequestURI().getRawPath()
                 + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery()));
         HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(Duration.ofMinutes(5));
         for (Map.Entry<String, List<String>> h : ex.getRequestHeaders().entrySet()) {
             String name = h.getKey().toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(name) || name.equals("authorization") || name.startsWith("x-remote-")) {
+            if (HOP_BY_HOP.contains(name) || name.equals("authorization") || name.startsWith("x-remote-")
+                    || consumed.removes(name)) {
                 continue;
             }
-            h.getValue().forEach(v -> b.header(h.getKey(), v));
+            List<String> replaced = consumed.replacement(name);
+            (replaced != null ? replaced : h.getValue()).forEach(v -> b.header(h.getKey(), v));
         }
         b.header("X-Remote-User", user.name());
         if (!user.uid().isEmpty()) {

@@ -3,6 +3,7 @@ package io.gatehouse.examples.servlet;
 import io.gatehouse.core.AuthenticationChain;
 import io.gatehouse.core.AuthenticationRequest;
 import io.gatehouse.core.AuthenticationResult;
+import io.gatehouse.core.ConsumedHeaders;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
 import io.gatehouse.core.UserInfo;
@@ -30,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * authentication filter does: an unauthenticated request gets a 401 {@code Status} saying only
  * "Unauthorized" (the reason goes to the log); an authenticated one continues with the user as
  * {@link HttpServletRequest#getUserPrincipal()}, its groups as roles, the {@link UserInfo} in the request
- * attribute {@value #USER_ATTRIBUTE}, and the {@code Authorization} header removed.
+ * attribute {@value #USER_ATTRIBUTE}, and the headers authentication consumed removed
+ * ({@link AuthenticationChain#consumedHeaders}: {@code Authorization}, the front-proxy {@code X-Remote-*} headers and
+ * any custom request-header names, the WebSocket bearer-token subprotocol).
  *
  * <p>The TLS client chain comes from the container's {@code jakarta.servlet.request.X509Certificate}
  * attribute. Thread-safe; the filter does not own the chain and does not close it.
@@ -55,7 +58,8 @@ public final class GatehouseFilter implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain next) throws IOException, ServletException {
         HttpServletRequest http = (HttpServletRequest) req;
-        AuthenticationResult verdict = chain.authenticate(toRequest(http));
+        AuthenticationRequest request = toRequest(http);
+        AuthenticationResult verdict = chain.authenticate(request);
         HttpServletResponse response = (HttpServletResponse) res;
         for (String w : verdict.warnings()) {
             response.addHeader("Warning", "299 - \"" + w.replace("\"", "'") + "\"");
@@ -71,7 +75,7 @@ public final class GatehouseFilter implements Filter {
             return;
         }
         http.setAttribute(USER_ATTRIBUTE, ok.user());
-        next.doFilter(new AuthenticatedRequest(http, ok.user()), res);
+        next.doFilter(new AuthenticatedRequest(http, ok.user(), chain.consumedHeaders(request, verdict)), res);
     }
 
     private static AuthenticationRequest toRequest(HttpServletRequest http) {
@@ -87,13 +91,15 @@ public final class GatehouseFilter implements Filter {
         return b.build();
     }
 
-    /** The request as the application sees it: the user as principal, groups as roles, no credential. */
+    /** The request as the application sees it: the user as principal, groups as roles, no consumed header. */
     private static final class AuthenticatedRequest extends HttpServletRequestWrapper {
         private final UserInfo user;
+        private final ConsumedHeaders consumed;
 
-        AuthenticatedRequest(HttpServletRequest request, UserInfo user) {
+        AuthenticatedRequest(HttpServletRequest request, UserInfo user, ConsumedHeaders consumed) {
             super(request);
             this.user = user;
+            this.consumed = consumed;
         }
 
         @Override
@@ -118,23 +124,27 @@ public final class GatehouseFilter implements Filter {
 
         @Override
         public String getHeader(String name) {
-            return isAuthorization(name) ? null : super.getHeader(name);
+            List<String> replaced = consumed.replacement(name);
+            if (replaced != null) {
+                return replaced.isEmpty() ? null : replaced.get(0);
+            }
+            return consumed.removes(name) ? null : super.getHeader(name);
         }
 
         @Override
         public Enumeration<String> getHeaders(String name) {
-            return isAuthorization(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
+            List<String> replaced = consumed.replacement(name);
+            if (replaced != null) {
+                return Collections.enumeration(replaced);
+            }
+            return consumed.removes(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
         }
 
         @Override
         public Enumeration<String> getHeaderNames() {
             List<String> names = Collections.list(super.getHeaderNames());
-            names.removeIf(GatehouseFilter::isAuthorization);
+            names.removeIf(consumed::removes);
             return Collections.enumeration(names);
         }
-    }
-
-    private static boolean isAuthorization(String name) {
-        return "Authorization".equalsIgnoreCase(name);
     }
 }

@@ -45,6 +45,9 @@ class GatehouseFilterJettyTest {
             resp.setContentType("text/plain");
             resp.getWriter().print(req.getRemoteUser() + " admin=" + req.isUserInRole("admins")
                     + " authorization=" + req.getHeader("Authorization")
+                    + (req.getHeader("X-Test") == null ? "" : " x-remote-user=" + req.getHeader("X-Remote-User")
+                    + " names=" + java.util.Collections.list(req.getHeaderNames()).stream()
+                            .filter(n -> n.toLowerCase(java.util.Locale.ROOT).startsWith("x-remote")).toList())
                     + " attribute=" + ((UserInfo) req.getAttribute(GatehouseFilter.USER_ATTRIBUTE)).uid());
         }
     }
@@ -87,6 +90,16 @@ class GatehouseFilterJettyTest {
         HttpResponse<String> r = get("Bearer " + TOKEN);
         assertEquals(200, r.statusCode());
         assertEquals("alice admin=true authorization=null attribute=42", r.body());
+    }
+
+    @Test
+    void forgedFrontProxyHeadersNeverReachTheApplication() throws Exception {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/whoami"))
+                .header("Authorization", "Bearer " + TOKEN).header("X-Test", "1").header("X-Remote-User", "admin")
+                .header("x-remote-extra-scopes", "all").header("X-Remote-Group", "system:masters").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        assertEquals("alice admin=true authorization=null x-remote-user=null names=[] attribute=42", r.body());
     }
 
     @Test
