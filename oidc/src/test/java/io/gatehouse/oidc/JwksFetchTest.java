@@ -242,8 +242,10 @@ class JwksFetchTest {
     void slowGarbageOversizedAndRedirectedResponsesFailTheFetch() throws Exception {
         ScriptedIdp idp = idp();
         String url = idp.url();
+        // Timeouts far from any scheduling delay: the slow answer comes 20 s late against a 2 s timeout; the other
+        // cases answer at once and get 10 s, so that a loaded machine never turns them into timeouts.
         Map<ScriptedIdp.Answer, String> cases = new LinkedHashMap<>();
-        cases.put(new ScriptedIdp.Answer(200, "{\"keys\":[]}", Map.of(), Duration.ofSeconds(3)), "timed out after 500 ms");
+        cases.put(new ScriptedIdp.Answer(200, "{\"keys\":[]}", Map.of(), Duration.ofSeconds(20)), "timed out after 2000 ms");
         cases.put(ScriptedIdp.Answer.json("<html>"), "oidc: failed to decode keys: JWKS is not a JSON object");
         cases.put(ScriptedIdp.Answer.json("{\"keys\":[],\"pad\":\"" + "x".repeat(5000) + "\"}"), "response larger than 2048 bytes");
         cases.put(new ScriptedIdp.Answer(302, "", Map.of("Location", url + "/elsewhere"), Duration.ZERO), "status 302");
@@ -251,7 +253,7 @@ class JwksFetchTest {
             idp.answer("/jwks", c.getKey());
             RecordingListener events = new RecordingListener();
             OidcAuthenticator auth = start(OidcAuthenticator.builder().issuer(issuer(url).build()).clock(clock).listener(events)
-                    .fetchTimeouts(Duration.ofMillis(500), Duration.ofMillis(500)).maxResponseBytes(2048)
+                    .fetchTimeouts(timeout(c.getValue()), timeout(c.getValue())).maxResponseBytes(2048)
                     .retryBackoff(Duration.ofSeconds(30), Duration.ofSeconds(30)));
             await(() -> auth.health().get(0).lastError() != null, c.getValue());
             assertTrue(auth.health().get(0).lastError().contains(c.getValue()), auth.health().get(0).lastError());
@@ -259,6 +261,10 @@ class JwksFetchTest {
             auth.close();
         }
         assertEquals(0, idp.hits("/elsewhere"), "redirects are never followed");
+    }
+
+    private static Duration timeout(String expected) {
+        return expected.startsWith("timed out") ? Duration.ofSeconds(2) : Duration.ofSeconds(10);
     }
 
     @Test
