@@ -97,7 +97,7 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
                 .issuedAtLeeway(LEEWAY)
                 .build();
         this.events = SafeListener.wrap(b.listener);
-        this.legacy = new LegacyTokenValidator(b.lookup, events);
+        this.legacy = new LegacyTokenValidator(b.legacyLookup ? b.lookup : ServiceAccountLookup.none(), events);
         this.bound = new BoundTokenValidator(b.lookup, events);
     }
 
@@ -121,6 +121,10 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
     public AuthenticationResult authenticate(String token, List<String> audiences) {
         try {
             return verify(token, audiences);
+        } catch (ObjectLookupException e) {
+            // The lookup could not answer (its API is down): fail closed with its reason, which never holds a secret.
+            return Rejected.of(RejectionReason.INTERNAL_ERROR,
+                    "service account token could not be verified: " + e.getMessage());
         } catch (RuntimeException e) {
             // A bug or a failing lookup: fail closed, naming the failure but never the token.
             return Rejected.of(RejectionReason.INTERNAL_ERROR,
@@ -213,6 +217,7 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
         private List<String> issuers = List.of();
         private List<String> apiAudiences;
         private ServiceAccountLookup lookup = ServiceAccountLookup.none();
+        private boolean legacyLookup = true;
         private boolean legacyTokensAllowed = true;
         private Clock clock = Clock.systemUTC();
         private AuthenticationListener listener = AuthenticationListener.logging();
@@ -255,6 +260,17 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
         /** Where objects are looked up; default {@link ServiceAccountLookup#none()}. */
         public Builder lookup(ServiceAccountLookup objects) {
             this.lookup = Objects.requireNonNull(objects, "lookup");
+            return this;
+        }
+
+        /**
+         * Kubernetes' {@code --service-account-lookup}: whether legacy secret-based tokens are checked against the
+         * {@link #lookup} (their secret and service account must exist and match); default true, as Kubernetes.
+         * Bound tokens are always checked against the lookup, whatever this says, as in Kubernetes; with
+         * {@link ServiceAccountLookup#none()} nothing is checked either way.
+         */
+        public Builder legacyLookup(boolean enabled) {
+            this.legacyLookup = enabled;
             return this;
         }
 
