@@ -137,6 +137,11 @@ public final class KubernetesApi implements AutoCloseable {
         return new KubernetesApiHealth(problems.isEmpty(), problems);
     }
 
+    /** Whether every informer started so far is watching now (tests wait for this before changing objects). */
+    boolean allWatching() {
+        return caches.stream().allMatch(ObjectCache::watching);
+    }
+
     /** The API server's URL, for logs. */
     public String masterUrl() {
         return client.getConfiguration().getMasterUrl();

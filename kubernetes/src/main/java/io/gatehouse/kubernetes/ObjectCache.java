@@ -73,6 +73,11 @@ final class ObjectCache<T extends HasMetadata, R> implements AutoCloseable {
         return informer.hasSynced();
     }
 
+    /** Whether the watch is up now. */
+    boolean watching() {
+        return informer.isWatching();
+    }
+
     /** The last list or watch failure, or null. */
     String lastError() {
         return lastError;
