@@ -14,4 +14,7 @@ module io.gatehouse.kubernetes {
     requires org.slf4j;
 
     exports io.gatehouse.kubernetes;
+
+    provides io.gatehouse.bootstrap.BootstrapTokenStoreSource with io.gatehouse.kubernetes.KubernetesApiSources;
+    provides io.gatehouse.serviceaccount.ServiceAccountLookupSource with io.gatehouse.kubernetes.KubernetesApiSources;
 }

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -21,9 +23,11 @@ import java.util.function.BooleanSupplier;
 final class MockApiServer implements AutoCloseable {
 
     private final KubernetesMockServer server;
+    private final MockWebServer web;
 
-    private MockApiServer(KubernetesMockServer server) {
+    private MockApiServer(KubernetesMockServer server, MockWebServer web) {
         this.server = server;
+        this.web = web;
     }
 
     /** A server on a free port. */
@@ -33,10 +37,11 @@ final class MockApiServer implements AutoCloseable {
 
     /** A server on {@code port}, e.g. one a client was pointed at while nothing listened there. */
     static MockApiServer start(int port) {
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        MockWebServer web = new MockWebServer();
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), web, new HashMap<>(),
                 new KubernetesCrudDispatcher(), true);
         server.init(InetAddress.getLoopbackAddress(), port);
-        return new MockApiServer(server);
+        return new MockApiServer(server, web);
     }
 
     /** A port nothing listens on at the moment. */
@@ -51,6 +56,19 @@ final class MockApiServer implements AutoCloseable {
     /** A new client of this server (trusting its self-signed certificate); the caller closes it. */
     NamespacedKubernetesClient newClient() {
         return server.createClient();
+    }
+
+    /** Writes a kubeconfig for this server, verifying its certificate, into {@code dir}; returns its path. */
+    Path kubeconfig(Path dir) {
+        try {
+            return Files.writeString(dir.resolve("api-" + port() + ".kubeconfig"), "apiVersion: v1\nkind: Config\n"
+                    + "clusters:\n- name: api\n  cluster:\n    server: https://localhost:" + port()
+                    + "\n    certificate-authority: " + web.getSelfSignedCertificate().certificatePath() + "\n"
+                    + "users:\n- name: reader\n  user:\n    token: reader-token\n"
+                    + "contexts:\n- name: api\n  context:\n    cluster: api\n    user: reader\ncurrent-context: api\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     int port() {

@@ -53,7 +53,7 @@ import java.util.Set;
  *
  * <p>Immutable and thread-safe; {@link #authenticate} never throws.
  */
-public final class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
+public final class ServiceAccountTokenAuthenticator implements TokenAuthenticator, AutoCloseable {
 
     /** The source named in the warning events that carry Kubernetes' audit annotations. */
     static final String EVENT_SOURCE = "service-account";
@@ -79,6 +79,7 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
     private final AuthenticationListener events;
     private final LegacyTokenValidator legacy;
     private final BoundTokenValidator bound;
+    private final ServiceAccountLookup lookup;
 
     private ServiceAccountTokenAuthenticator(Builder b, VerificationKeySet keys) {
         this.issuers = Set.copyOf(b.issuers);
@@ -97,6 +98,7 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
                 .issuedAtLeeway(LEEWAY)
                 .build();
         this.events = SafeListener.wrap(b.listener);
+        this.lookup = b.lookup;
         this.legacy = new LegacyTokenValidator(b.legacyLookup ? b.lookup : ServiceAccountLookup.none(), events);
         this.bound = new BoundTokenValidator(b.lookup, events);
     }
@@ -110,6 +112,23 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
     @Override
     public boolean isAudienceAware() {
         return true;
+    }
+
+    /**
+     * Closes the lookup if it is {@link AutoCloseable} (one opened from configuration owns a Kubernetes client);
+     * a lookup that is not is left alone.
+     */
+    @Override
+    public void close() {
+        if (lookup instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // Nothing to recover at shutdown; the type says enough.
+                System.getLogger(ServiceAccountTokenAuthenticator.class.getName()).log(System.Logger.Level.WARNING,
+                        "closing the service account lookup failed: " + e.getClass().getSimpleName());
+            }
+        }
     }
 
     /** The API audiences (the implicit audiences of legacy tokens and of requests that name none). */
