@@ -270,8 +270,10 @@ public final class KubernetesApi implements AutoCloseable {
                 try {
                     config = Config.fromKubeconfig(null, text, kubeconfig.toAbsolutePath().toString());
                 } catch (RuntimeException e) {
-                    throw new ConfigurationException(kubeconfig.toString(), null, null, "not a usable kubeconfig: "
-                            + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+                    // Only the type: a parser's message may quote the file, and a kubeconfig holds credentials.
+                    throw new ConfigurationException(kubeconfig.toString(), null, null, "not a usable kubeconfig ("
+                            + e.getClass().getSimpleName() + "): expected clusters, users, contexts and a current-context",
+                            null);
                 }
             } else {
                 config = Config.autoConfigure(null);
