@@ -81,7 +81,12 @@ final class MockApiServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException e) {
+            // Vert.x sometimes times out closing its event loop on a loaded machine; no test asserts on shutdown.
+            System.out.println("[MockApiServer] closing the mock API server: " + e.getMessage());
+        }
     }
 
     /**

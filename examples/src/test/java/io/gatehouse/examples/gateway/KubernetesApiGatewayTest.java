@@ -86,7 +86,12 @@ class KubernetesApiGatewayTest {
             admin.close();
         }
         if (api != null) {
-            api.destroy();
+            try {
+                api.destroy();
+            } catch (IllegalStateException e) {
+                // Vert.x sometimes times out closing its event loop on a loaded machine; nothing is asserted here.
+                System.out.println("KubernetesApiGatewayTest: closing the mock API server: " + e.getMessage());
+            }
         }
     }
 
