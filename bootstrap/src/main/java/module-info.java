@@ -8,5 +8,7 @@ module io.gatehouse.bootstrap {
 
     exports io.gatehouse.bootstrap;
 
+    uses io.gatehouse.bootstrap.BootstrapTokenStoreSource;
+
     provides io.gatehouse.core.spi.AuthenticatorProvider with io.gatehouse.bootstrap.BootstrapTokenProvider;
 }

@@ -7,6 +7,7 @@ module io.gatehouse.modulepathtest {
     requires io.gatehouse.core;
     requires io.gatehouse.bootstrap;
     requires io.gatehouse.serviceaccount;
+    requires io.gatehouse.kubernetes;
     requires org.bouncycastle.pkix;
     requires org.bouncycastle.provider;
 }

@@ -12,6 +12,8 @@ module io.gatehouse.serviceaccount {
 
     exports io.gatehouse.serviceaccount;
 
+    uses io.gatehouse.serviceaccount.ServiceAccountLookupSource;
+
     provides io.gatehouse.core.spi.AuthenticatorProvider
             with io.gatehouse.serviceaccount.ServiceAccountAuthenticatorProvider;
 }

@@ -7,6 +7,7 @@ import io.gatehouse.core.spi.ProviderContext;
 import io.gatehouse.core.spi.ProviderSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ServiceLoader;
 
 /**
  * The {@code bootstrap-token} authenticator type for configuration files: a {@link BootstrapTokenAuthenticator}
@@ -15,10 +16,14 @@ import java.nio.file.Path;
  *
  * <p>Settings:
  * <dl>
- *   <dt>{@code secretsDirectory} (required)</dt>
+ *   <dt>{@code secretsDirectory} (this or {@code kubeconfig})</dt>
  *   <dd>A directory of Secret manifests ({@code *.yaml}, {@code *.yml}, {@code *.json}), relative to the
  *       configuration file's directory; see {@link BootstrapTokenDirectory} for what is read. It is re-read on change
  *       every {@code reloadInterval} of the configuration.</dd>
+ *   <dt>{@code kubeconfig} (this or {@code secretsDirectory})</dt>
+ *   <dd>A kubeconfig file, relative to the configuration file's directory: Secrets are read from
+ *       {@code kube-system} of that Kubernetes API through a shared informer. Needs {@code gatehouse-kubernetes},
+ *       which provides {@link BootstrapTokenStoreSource}.</dd>
  * </dl>
  *
  * <pre>{@code
@@ -53,6 +58,21 @@ public final class BootstrapTokenProvider implements AuthenticatorProvider {
      */
     @Override
     public ChainMember create(ProviderSettings settings, ProviderContext context) {
+        if (settings.has("kubeconfig")) {
+            if (settings.has("secretsDirectory")) {
+                throw settings.invalid("kubeconfig", "and secretsDirectory both say where Secrets are; give one");
+            }
+            BootstrapTokenStoreSource source = ServiceLoader.load(BootstrapTokenStoreSource.class).findFirst()
+                    .orElseThrow(() -> settings.invalid("kubeconfig", "needs io.gatehouse:gatehouse-kubernetes on the "
+                            + "class or module path, which reads Secrets from a Kubernetes API"));
+            BootstrapTokenStore store;
+            try {
+                store = source.open(settings.path("kubeconfig"));
+            } catch (ConfigurationException e) {
+                throw settings.invalid("kubeconfig", e.getMessage(), e);
+            }
+            return new ChainMember.Token(BootstrapTokenAuthenticator.builder().store(store).clock(context.clock()).build());
+        }
         Path directory = settings.path("secretsDirectory");
         if (!Files.isDirectory(directory)) {
             throw settings.invalid("secretsDirectory", "is not a directory: " + directory);

@@ -112,6 +112,28 @@ public final class ModulePathMain {
                 }
             }
         }
+        // gatehouse-kubernetes (fabric8's automatic modules, its JDK HTTP client, Jackson 3) through the same loader:
+        // with no API server listening, a bootstrap token is rejected because the Secrets could not be listed.
+        Files.writeString(dir.resolve("unreachable.kubeconfig"), String.join("\n",
+                "apiVersion: v1", "kind: Config",
+                "clusters:", "- name: none", "  cluster:", "    server: https://127.0.0.1:9",
+                "users:", "- name: reader", "  user:", "    token: reader-token",
+                "contexts:", "- name: none", "  context:", "    cluster: none", "    user: reader",
+                "current-context: none", ""));
+        Files.writeString(dir.resolve("kubernetes.yaml"), String.join("\n",
+                "authenticators:",
+                "  - type: bootstrap-token",
+                "    kubeconfig: unreachable.kubeconfig",
+                ""));
+        try (AuthenticationChain chain = ChainConfigLoader.create().load(dir.resolve("kubernetes.yaml"))) {
+            AuthenticationResult verdict = chain.authenticate(AuthenticationRequest.bearer(bootstrap.token()));
+            if (verdict instanceof AuthenticationResult.Rejected r
+                    && r.toString().contains("have not been listed from the Kubernetes API yet")) {
+                System.out.println("ok kubernetes-api-unreachable-rejected");
+            } else {
+                failures.add("kubernetes: " + verdict);
+            }
+        }
         for (String f : failures) {
             System.out.println("FAILED " + f);
         }

@@ -9,16 +9,19 @@ import io.gatehouse.core.spi.ProviderSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 
 /**
  * The {@code service-account} provider for configuration files. Public only because
  * {@link java.util.ServiceLoader} needs it; applications use {@link ServiceAccountTokenAuthenticator#builder()}.
  *
  * <p>Settings: {@code keyFiles} (list of PEM files, required), {@code issuers} (list, required),
- * {@code apiAudiences} (list; default the issuers), {@code legacyTokensAllowed} (default true). There is no
- * {@code lookup} setting: without a Kubernetes API there is nothing to look objects up in, so tokens from
- * configuration are judged without object checks; embedders with a registry use the builder's
- * {@code lookup}.
+ * {@code apiAudiences} (list; default the issuers), {@code legacyTokensAllowed} (default true),
+ * {@code kubeconfig} (a kubeconfig file: objects are looked up in that Kubernetes API, which needs
+ * {@code gatehouse-kubernetes}; bound tokens are then always checked) and {@code serviceAccountLookup}
+ * (Kubernetes' {@code --service-account-lookup} for legacy tokens; default true with {@code kubeconfig}, and only
+ * false without one). Without {@code kubeconfig} tokens are judged without object checks; embedders with a
+ * registry use the builder's {@code lookup}.
  */
 public final class ServiceAccountAuthenticatorProvider implements AuthenticatorProvider {
 
@@ -53,6 +56,21 @@ public final class ServiceAccountAuthenticatorProvider implements AuthenticatorP
                 .listener(context.listener());
         if (settings.has("apiAudiences")) {
             b.apiAudiences(settings.stringList("apiAudiences"));
+        }
+        boolean withApi = settings.has("kubeconfig");
+        boolean legacyLookup = settings.bool("serviceAccountLookup", withApi);
+        if (legacyLookup && !withApi) {
+            throw settings.invalid("serviceAccountLookup", "true needs kubeconfig: a Kubernetes API to look objects up in");
+        }
+        if (withApi) {
+            ServiceAccountLookupSource source = ServiceLoader.load(ServiceAccountLookupSource.class).findFirst()
+                    .orElseThrow(() -> settings.invalid("kubeconfig", "needs io.gatehouse:gatehouse-kubernetes on the "
+                            + "class or module path, which looks objects up in a Kubernetes API"));
+            try {
+                b.lookup(source.lookup(settings.path("kubeconfig"))).legacyLookup(legacyLookup);
+            } catch (ConfigurationException e) {
+                throw settings.invalid("kubeconfig", e.getMessage(), e);
+            }
         }
         try {
             return new ChainMember.Token(b.build());

@@ -15,7 +15,8 @@ import java.util.Optional;
  *
  * <p>Implementations are thread-safe and called on request threads, so they should answer from memory. They
  * may throw an unchecked exception when the backing store cannot answer; the authenticator turns that into
- * a rejection with reason {@code INTERNAL_ERROR} (fail closed), never into an acceptance.
+ * a rejection with reason {@code INTERNAL_ERROR} (fail closed), never into an acceptance. An
+ * {@link ObjectLookupException}'s message is kept in the rejection, so it should say what could not be read.
  */
 public interface ServiceAccountLookup {
 

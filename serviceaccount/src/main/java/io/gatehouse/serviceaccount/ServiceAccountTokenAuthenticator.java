@@ -53,7 +53,7 @@ import java.util.Set;
  *
  * <p>Immutable and thread-safe; {@link #authenticate} never throws.
  */
-public final class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
+public final class ServiceAccountTokenAuthenticator implements TokenAuthenticator, AutoCloseable {
 
     /** The source named in the warning events that carry Kubernetes' audit annotations. */
     static final String EVENT_SOURCE = "service-account";
@@ -79,6 +79,7 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
     private final AuthenticationListener events;
     private final LegacyTokenValidator legacy;
     private final BoundTokenValidator bound;
+    private final ServiceAccountLookup lookup;
 
     private ServiceAccountTokenAuthenticator(Builder b, VerificationKeySet keys) {
         this.issuers = Set.copyOf(b.issuers);
@@ -97,7 +98,8 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
                 .issuedAtLeeway(LEEWAY)
                 .build();
         this.events = SafeListener.wrap(b.listener);
-        this.legacy = new LegacyTokenValidator(b.lookup, events);
+        this.lookup = b.lookup;
+        this.legacy = new LegacyTokenValidator(b.legacyLookup ? b.lookup : ServiceAccountLookup.none(), events);
         this.bound = new BoundTokenValidator(b.lookup, events);
     }
 
@@ -112,6 +114,23 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
         return true;
     }
 
+    /**
+     * Closes the lookup if it is {@link AutoCloseable} (one opened from configuration owns a Kubernetes client);
+     * a lookup that is not is left alone.
+     */
+    @Override
+    public void close() {
+        if (lookup instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // Nothing to recover at shutdown; the type says enough.
+                System.getLogger(ServiceAccountTokenAuthenticator.class.getName()).log(System.Logger.Level.WARNING,
+                        "closing the service account lookup failed: " + e.getClass().getSimpleName());
+            }
+        }
+    }
+
     /** The API audiences (the implicit audiences of legacy tokens and of requests that name none). */
     public List<String> apiAudiences() {
         return apiAudiences;
@@ -121,6 +140,10 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
     public AuthenticationResult authenticate(String token, List<String> audiences) {
         try {
             return verify(token, audiences);
+        } catch (ObjectLookupException e) {
+            // The lookup could not answer (its API is down): fail closed with its reason, which never holds a secret.
+            return Rejected.of(RejectionReason.INTERNAL_ERROR,
+                    "service account token could not be verified: " + e.getMessage());
         } catch (RuntimeException e) {
             // A bug or a failing lookup: fail closed, naming the failure but never the token.
             return Rejected.of(RejectionReason.INTERNAL_ERROR,
@@ -213,6 +236,7 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
         private List<String> issuers = List.of();
         private List<String> apiAudiences;
         private ServiceAccountLookup lookup = ServiceAccountLookup.none();
+        private boolean legacyLookup = true;
         private boolean legacyTokensAllowed = true;
         private Clock clock = Clock.systemUTC();
         private AuthenticationListener listener = AuthenticationListener.logging();
@@ -255,6 +279,17 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
         /** Where objects are looked up; default {@link ServiceAccountLookup#none()}. */
         public Builder lookup(ServiceAccountLookup objects) {
             this.lookup = Objects.requireNonNull(objects, "lookup");
+            return this;
+        }
+
+        /**
+         * Kubernetes' {@code --service-account-lookup}: whether legacy secret-based tokens are checked against the
+         * {@link #lookup} (their secret and service account must exist and match); default true, as Kubernetes.
+         * Bound tokens are always checked against the lookup, whatever this says, as in Kubernetes; with
+         * {@link ServiceAccountLookup#none()} nothing is checked either way.
+         */
+        public Builder legacyLookup(boolean enabled) {
+            this.legacyLookup = enabled;
             return this;
         }
 

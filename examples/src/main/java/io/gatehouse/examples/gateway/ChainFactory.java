@@ -2,9 +2,11 @@ package io.gatehouse.examples.gateway;
 
 import io.gatehouse.bootstrap.BootstrapTokenAuthenticator;
 import io.gatehouse.bootstrap.BootstrapTokenDirectory;
+import io.gatehouse.bootstrap.BootstrapTokenStore;
 import io.gatehouse.core.AuthenticationChain;
 import io.gatehouse.core.AuthenticationListener;
 import io.gatehouse.core.spi.ChainMember;
+import io.gatehouse.kubernetes.KubernetesApi;
 import io.gatehouse.oidc.AuthenticationConfiguration;
 import io.gatehouse.oidc.LegacyOidcFlags;
 import io.gatehouse.oidc.OidcAuthenticator;
@@ -39,12 +41,17 @@ final class ChainFactory {
      * @param issuer       mints service account tokens, or null without {@code --service-account-signing-key-file}
      * @param discovery    the service account issuer's discovery document and JWKS, or null
      * @param clientTrust  the TLS trust manager: client certificates requested, judged by the x509 authenticator
+     * @param kubernetes   the Kubernetes API ({@code --kubeconfig}) the lookups read, or null
      */
     record Chains(AuthenticationChain requests, AuthenticationChain tokenReviews, ServiceAccountTokenIssuer issuer,
-                  ServiceAccountDiscovery discovery, DeferringTrustManager clientTrust) implements AutoCloseable {
+                  ServiceAccountDiscovery discovery, DeferringTrustManager clientTrust, KubernetesApi kubernetes)
+            implements AutoCloseable {
         @Override
         public void close() {
             requests.close();
+            if (kubernetes != null) {
+                kubernetes.close();
+            }
         }
     }
 
@@ -52,6 +59,19 @@ final class ChainFactory {
     }
 
     static Chains build(GatewayOptions o, Clock clock, AuthenticationListener listener) throws GatewayFlags.FlagException {
+        KubernetesApi kubernetes = o.kubeconfig() == null ? null : KubernetesApi.builder().kubeconfig(o.kubeconfig()).build();
+        try {
+            return build(o, clock, listener, kubernetes);
+        } catch (GatewayFlags.FlagException | RuntimeException e) {
+            if (kubernetes != null) {
+                kubernetes.close();
+            }
+            throw e;
+        }
+    }
+
+    private static Chains build(GatewayOptions o, Clock clock, AuthenticationListener listener, KubernetesApi kubernetes)
+            throws GatewayFlags.FlagException {
         List<Member> members = new ArrayList<>();
         // Without --client-ca-file, certificates are still requested (none advertised) and nobody judges them.
         DeferringTrustManager clientTrust = new DeferringTrustManager(List::of);
@@ -88,7 +108,9 @@ final class ChainFactory {
             }
             members.add(new Member("service-account", new ChainMember.Token(ServiceAccountTokenAuthenticator.builder()
                     .keyFiles(keyFiles).issuers(o.serviceAccountIssuers()).apiAudiences(apiAudiences(o))
-                    .lookup(ServiceAccountLookup.none()).clock(clock).listener(listener).build())));
+                    // With an API, bound tokens are always checked and legacy ones as --service-account-lookup says.
+                    .lookup(kubernetes == null ? ServiceAccountLookup.none() : kubernetes.serviceAccountLookup())
+                    .legacyLookup(o.serviceAccountLookup()).clock(clock).listener(listener).build())));
             String primary = o.serviceAccountIssuers().get(0);
             List<java.security.PublicKey> published = new ArrayList<>();
             for (Path f : keyFiles) {
@@ -102,7 +124,8 @@ final class ChainFactory {
             }
         }
         if (o.enableBootstrapTokenAuth()) {
-            BootstrapTokenDirectory secrets = BootstrapTokenDirectory.builder(o.bootstrapTokenDir()).listener(listener).build();
+            BootstrapTokenStore secrets = kubernetes != null ? kubernetes.bootstrapTokenStore()
+                    : BootstrapTokenDirectory.builder(o.bootstrapTokenDir()).listener(listener).build();
             members.add(new Member("bootstrap", new ChainMember.Token(BootstrapTokenAuthenticator.builder().store(secrets)
                     .clock(clock).build())));
         }
@@ -166,7 +189,7 @@ final class ChainFactory {
         AuthenticationChain requests = requestChain.build();
         List<Member> tokens = members.stream().filter(m -> m.member() instanceof ChainMember.Token).toList();
         AuthenticationChain reviews = tokens.isEmpty() ? requests : chain(tokens, o, clock, listener).build();
-        return new Chains(requests, reviews, issuer, discovery, clientTrust);
+        return new Chains(requests, reviews, issuer, discovery, clientTrust, kubernetes);
     }
 
     private record Member(String name, ChainMember member) {

@@ -35,7 +35,8 @@ final class GatewayFlags {
             "oidc-client-id", "oidc-ca-file", "oidc-username-claim", "oidc-username-prefix", "oidc-groups-claim",
             "oidc-groups-prefix", "oidc-required-claim", "oidc-signing-algs", "authentication-config",
             "audit-log-path", "upstream", "authentication-token-webhook-config-file",
-            "authentication-token-webhook-version", "authentication-token-webhook-cache-ttl");
+            "authentication-token-webhook-version", "authentication-token-webhook-cache-ttl", "kubeconfig",
+            "authentication-kubeconfig");
 
     private GatewayFlags() {
     }
@@ -70,6 +71,9 @@ final class GatewayFlags {
                     throw new FlagException("flag needs an argument: --" + name);
                 }
             }
+            if (name.equals("authentication-kubeconfig")) {
+                name = "kubeconfig"; // aggregated API servers' name for the same setting
+            }
             if (extra.contains(name)) {
                 extras.put(name, value);
             } else if (REPEATABLE.contains(name)) {
@@ -91,7 +95,8 @@ final class GatewayFlags {
                 repeated.getOrDefault("service-account-issuer", List.of()),
                 path(single, "service-account-signing-key-file"),
                 commaList(single.get("api-audiences")),
-                bool(single, "service-account-lookup", false),
+                // kube-apiserver's default is true; without an API there is nothing to look up, so false.
+                bool(single, "service-account-lookup", path(single, "kubeconfig") != null),
                 single.get("oidc-issuer-url"),
                 single.get("oidc-client-id"),
                 path(single, "oidc-ca-file"),
@@ -109,7 +114,8 @@ final class GatewayFlags {
                 single.containsKey("anonymous-auth"),
                 single.get("audit-log-path"),
                 upstream(single.get("upstream")),
-                FrontProxyOptions.parse(single));
+                FrontProxyOptions.parse(single),
+                path(single, "kubeconfig"));
         check(o);
         return o;
     }
@@ -130,13 +136,18 @@ final class GatewayFlags {
         if (o.bootstrapTokenDir() != null && !o.enableBootstrapTokenAuth()) {
             throw new FlagException("--bootstrap-token-dir needs --enable-bootstrap-token-auth");
         }
-        if (o.serviceAccountLookup()) {
+        if (o.serviceAccountLookup() && o.kubeconfig() == null) {
             throw new FlagException("--service-account-lookup=true needs a Kubernetes API to look service accounts up in, "
-                    + "which this gateway does not have; an embedding application passes a ServiceAccountLookup instead");
+                    + "which this gateway does not have: give --kubeconfig; an embedding application may pass a "
+                    + "ServiceAccountLookup instead");
         }
-        if (o.enableBootstrapTokenAuth() && o.bootstrapTokenDir() == null) {
-            throw new FlagException("--enable-bootstrap-token-auth needs --bootstrap-token-dir: this gateway reads "
-                    + "bootstrap-token Secrets from a directory, not from a Kubernetes API");
+        if (o.enableBootstrapTokenAuth() && o.bootstrapTokenDir() == null && o.kubeconfig() == null) {
+            throw new FlagException("--enable-bootstrap-token-auth needs --bootstrap-token-dir (Secrets in a directory) "
+                    + "or --kubeconfig (Secrets in kube-system of a Kubernetes API)");
+        }
+        if (o.bootstrapTokenDir() != null && o.kubeconfig() != null) {
+            throw new FlagException("--bootstrap-token-dir and --kubeconfig both name where bootstrap-token Secrets are; "
+                    + "give one");
         }
     }
 

@@ -19,7 +19,7 @@ import java.util.Map;
  * @param serviceAccountIssuers {@code --service-account-issuer}, repeatable
  * @param serviceAccountSigningKeyFile {@code --service-account-signing-key-file}
  * @param apiAudiences          {@code --api-audiences}
- * @param serviceAccountLookup  {@code --service-account-lookup}
+ * @param serviceAccountLookup  {@code --service-account-lookup}: true by default when {@code kubeconfig} is given
  * @param oidcIssuerUrl         {@code --oidc-issuer-url}
  * @param oidcClientId          {@code --oidc-client-id}
  * @param oidcCaFile            {@code --oidc-ca-file}
@@ -39,6 +39,8 @@ import java.util.Map;
  * @param auditLogPath          {@code --audit-log-path}; {@code -} for standard output
  * @param upstream              {@code --upstream}: where authenticated requests are proxied, or null
  * @param frontProxy            the request-header and proxy-client flags
+ * @param kubeconfig            {@code --kubeconfig} (alias {@code --authentication-kubeconfig}): the Kubernetes API
+ *                              that bootstrap tokens and service account lookups are read from, or null
  */
 record GatewayOptions(
         int securePort,
@@ -71,7 +73,8 @@ record GatewayOptions(
         boolean anonymousAuthGiven,
         String auditLogPath,
         java.net.URI upstream,
-        FrontProxyOptions frontProxy) {
+        FrontProxyOptions frontProxy,
+        Path kubeconfig) {
 
     /** Whether any {@code --oidc-*} flag was given. */
     boolean anyOidcFlag() {
