@@ -1,0 +1,10 @@
+/**
+ * Gatehouse's authentication events as Micrometer meters under Kubernetes' metric names: bind a chain's listener to
+ * a {@code MeterRegistry} with {@link io.gatehouse.micrometer.GatehouseMetrics}.
+ */
+module io.gatehouse.micrometer {
+    requires transitive io.gatehouse.core;
+    requires transitive micrometer.core;
+
+    exports io.gatehouse.micrometer;
+}
