@@ -42,9 +42,11 @@ final class ChainFactory {
      * @param discovery    the service account issuer's discovery document and JWKS, or null
      * @param clientTrust  the TLS trust manager: client certificates requested, judged by the x509 authenticator
      * @param kubernetes   the Kubernetes API ({@code --kubeconfig}) the lookups read, or null
+     * @param readiness    what {@code /readyz} checks beyond the server itself: OIDC issuers' keys, the Kubernetes API
      */
     record Chains(AuthenticationChain requests, AuthenticationChain tokenReviews, ServiceAccountTokenIssuer issuer,
-                  ServiceAccountDiscovery discovery, DeferringTrustManager clientTrust, KubernetesApi kubernetes)
+                  ServiceAccountDiscovery discovery, DeferringTrustManager clientTrust, KubernetesApi kubernetes,
+                  List<HealthEndpoint.Check> readiness)
             implements AutoCloseable {
         @Override
         public void close() {
@@ -73,6 +75,7 @@ final class ChainFactory {
     private static Chains build(GatewayOptions o, Clock clock, AuthenticationListener listener, KubernetesApi kubernetes)
             throws GatewayFlags.FlagException {
         List<Member> members = new ArrayList<>();
+        List<HealthEndpoint.Check> readiness = new ArrayList<>();
         // Without --client-ca-file, certificates are still requested (none advertised) and nobody judges them.
         DeferringTrustManager clientTrust = new DeferringTrustManager(List::of);
         if (o.clientCaFile() != null) {
@@ -131,9 +134,11 @@ final class ChainFactory {
         }
         if (o.authenticationConfig() != null) {
             // kube-apiserver keeps JWT authenticators after the service accounts and reloads the file.
-            members.add(new Member("oidc", new ChainMember.Token(ReloadingOidcAuthenticator.watch(o.authenticationConfig(),
+            ReloadingOidcAuthenticator oidc = ReloadingOidcAuthenticator.watch(o.authenticationConfig(),
                     Duration.ofSeconds(5), Duration.ofMinutes(1),
-                    b -> b.clock(clock).listener(listener).disallowedIssuers(o.serviceAccountIssuers()), listener))));
+                    b -> b.clock(clock).listener(listener).disallowedIssuers(o.serviceAccountIssuers()), listener);
+            readiness.add(HealthEndpoint.oidc(oidc::health));
+            members.add(new Member("oidc", new ChainMember.Token(oidc)));
         } else if (o.anyOidcFlag()) {
             if (o.oidcIssuerUrl() == null || o.oidcClientId() == null) {
                 throw new GatewayFlags.FlagException("--oidc-issuer-url and --oidc-client-id must be given together");
@@ -158,8 +163,10 @@ final class ChainFactory {
             if (!o.oidcSigningAlgs().isEmpty()) {
                 flags.signingAlgorithms(o.oidcSigningAlgs());
             }
-            members.add(new Member("oidc", new ChainMember.Token(OidcAuthenticator.builder().issuer(flags.toIssuer())
-                    .disallowedIssuers(o.serviceAccountIssuers()).clock(clock).listener(listener).build())));
+            OidcAuthenticator oidc = OidcAuthenticator.builder().issuer(flags.toIssuer())
+                    .disallowedIssuers(o.serviceAccountIssuers()).clock(clock).listener(listener).build();
+            readiness.add(HealthEndpoint.oidc(oidc::health));
+            members.add(new Member("oidc", new ChainMember.Token(oidc)));
         }
         if (o.webhookConfigFile() != null) {
             // kube-apiserver asks the webhook last, after every authenticator it has itself.
@@ -189,7 +196,10 @@ final class ChainFactory {
         AuthenticationChain requests = requestChain.build();
         List<Member> tokens = members.stream().filter(m -> m.member() instanceof ChainMember.Token).toList();
         AuthenticationChain reviews = tokens.isEmpty() ? requests : chain(tokens, o, clock, listener).build();
-        return new Chains(requests, reviews, issuer, discovery, clientTrust, kubernetes);
+        if (kubernetes != null) {
+            readiness.add(HealthEndpoint.kubernetes(kubernetes::health));
+        }
+        return new Chains(requests, reviews, issuer, discovery, clientTrust, kubernetes, List.copyOf(readiness));
     }
 
     private record Member(String name, ChainMember member) {

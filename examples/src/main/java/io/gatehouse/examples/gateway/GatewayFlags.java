@@ -36,7 +36,7 @@ final class GatewayFlags {
             "oidc-groups-prefix", "oidc-required-claim", "oidc-signing-algs", "authentication-config",
             "audit-log-path", "upstream", "authentication-token-webhook-config-file",
             "authentication-token-webhook-version", "authentication-token-webhook-cache-ttl", "kubeconfig",
-            "authentication-kubeconfig");
+            "authentication-kubeconfig", "authorization-always-allow-paths");
 
     private GatewayFlags() {
     }
@@ -115,7 +115,11 @@ final class GatewayFlags {
                 single.get("audit-log-path"),
                 upstream(single.get("upstream")),
                 FrontProxyOptions.parse(single),
-                path(single, "kubeconfig"));
+                path(single, "kubeconfig"),
+                // kube-apiserver's default for delegated authorization: probes need no credential.
+                single.containsKey("authorization-always-allow-paths")
+                        ? commaList(single.get("authorization-always-allow-paths"))
+                        : List.of("/healthz", "/readyz", "/livez"));
         check(o);
         return o;
     }

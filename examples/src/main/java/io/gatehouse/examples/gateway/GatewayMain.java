@@ -9,6 +9,9 @@ import io.gatehouse.core.Explanation;
 import io.gatehouse.core.RejectionReason;
 import io.gatehouse.core.internal.GoText;
 import io.gatehouse.core.spi.ProviderSettings;
+import io.gatehouse.micrometer.GatehouseMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -94,10 +97,13 @@ public final class GatewayMain {
             chain = List.of(self.certificate());
             key = self.keys().getPrivate();
         }
-        ChainFactory.Chains chains = ChainFactory.build(o, clock, AuthenticationListener.logging());
+        // Every event is counted for /metrics and then logged, as before.
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ChainFactory.Chains chains = ChainFactory.build(o, clock,
+                GatehouseMetrics.listener(registry, AuthenticationListener.logging()));
         SSLContext tls = ServingTls.context(chain, key, chains.clientTrust());
         AuditLog audit = AuditLog.open(o.auditLogPath(), clock);
-        GatewayServer server = new GatewayServer(o, chains, tls, audit);
+        GatewayServer server = new GatewayServer(o, chains, tls, audit, registry);
         return new Running(server, server.start());
     }
 
@@ -130,6 +136,9 @@ public final class GatewayMain {
                     + DemoEnvironment.BUILDER + "   # TokenRequest, as system:masters");
             out.println("  curl --cacert " + demo.caFile + " " + url + "/openid/v1/jwks   # the issuer's keys, public");
             out.println("  curl --cacert " + demo.caFile + " -H \"Authorization: Bearer wrong\" " + url + "/version   # 401");
+            out.println("  curl --cacert " + demo.caFile + " -H \"Authorization: Bearer $(cat " + demo.tokenValueFile + ")\" "
+                    + url + "/metrics   # Prometheus metrics");
+            out.println("  curl --cacert " + demo.caFile + " " + url + "/readyz?verbose   # probes need no credential");
             out.println();
             out.println("Audit log: " + dir.resolve("audit.log") + ". Stop with Ctrl-C.");
             out.flush();

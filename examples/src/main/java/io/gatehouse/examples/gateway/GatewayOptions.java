@@ -41,6 +41,9 @@ import java.util.Map;
  * @param frontProxy            the request-header and proxy-client flags
  * @param kubeconfig            {@code --kubeconfig} (alias {@code --authentication-kubeconfig}): the Kubernetes API
  *                              that bootstrap tokens and service account lookups are read from, or null
+ * @param alwaysAllowPaths      {@code --authorization-always-allow-paths}: paths served to a request that presents no
+ *                              credential ({@code /healthz}, {@code /readyz}, {@code /livez} unless set); a presented
+ *                              credential is still judged, and a bad one is still a 401
  */
 record GatewayOptions(
         int securePort,
@@ -74,7 +77,8 @@ record GatewayOptions(
         String auditLogPath,
         java.net.URI upstream,
         FrontProxyOptions frontProxy,
-        Path kubeconfig) {
+        Path kubeconfig,
+        List<String> alwaysAllowPaths) {
 
     /** Whether any {@code --oidc-*} flag was given. */
     boolean anyOidcFlag() {

@@ -5,13 +5,16 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.gatehouse.core.AuthenticationRequest;
+import io.gatehouse.core.AuthenticationResult.Abstained;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
 import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.ConsumedHeaders;
 import io.gatehouse.serviceaccount.ServiceAccountTokenIssuer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,11 +47,18 @@ final class GatewayServer implements AutoCloseable {
     private final Endpoint version = new VersionEndpoint();
     private final TokenRequestEndpoint tokenRequests;
     private final ReverseProxy proxy;
+    private final HealthEndpoint health;
+    private final MetricsEndpoint metrics;
+    private final List<String> alwaysAllowPaths;
     private final HttpsServer server;
     private final ExecutorService executor;
 
-    GatewayServer(GatewayOptions options, ChainFactory.Chains chains, SSLContext tls, AuditLog audit) throws IOException {
+    GatewayServer(GatewayOptions options, ChainFactory.Chains chains, SSLContext tls, AuditLog audit,
+                  PrometheusMeterRegistry registry) throws IOException {
         this.chains = chains;
+        this.health = new HealthEndpoint(chains.readiness());
+        this.metrics = new MetricsEndpoint(registry);
+        this.alwaysAllowPaths = List.copyOf(options.alwaysAllowPaths());
         this.audit = audit;
         this.discovery = chains.discovery() == null ? null : new DiscoveryEndpoint(chains.discovery());
         this.posts = Map.of(SelfSubjectReviewEndpoint.PATH, new SelfSubjectReviewEndpoint(),
@@ -108,6 +118,11 @@ final class GatewayServer implements AutoCloseable {
             audit.record(ex.getRemoteAddress().getAddress().getHostAddress(), ex.getRequestMethod(),
                     ex.getRequestURI().getRawPath(), verdict, ExchangeRequests.credentialFingerprint(request));
             Responses.warnings(ex, verdict.warnings());
+            if (verdict instanceof Abstained && alwaysAllowPaths.contains(ex.getRequestURI().getPath())
+                    && serveOpen(ex)) {
+                // No credential at all, on a path kube-apiserver serves to anyone (probes).
+                return;
+            }
             if (!(verdict instanceof Authenticated caller)) {
                 if (verdict instanceof Rejected r) {
                     // kube-apiserver's "Unable to authenticate the request"; the client learns nothing more.
@@ -123,9 +138,39 @@ final class GatewayServer implements AutoCloseable {
         }
     }
 
+    /** Health and metrics for a request without a credential on an always-allowed path; false if not one of them. */
+    private boolean serveOpen(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        if (!ex.getRequestMethod().equals("GET")) {
+            return false;
+        }
+        if (HealthEndpoint.serves(path)) {
+            health.serve(ex);
+            return true;
+        }
+        if (path.equals(MetricsEndpoint.PATH)) {
+            metrics.serve(ex, null);
+            return true;
+        }
+        return false;
+    }
+
     private void route(HttpExchange ex, Authenticated caller, ConsumedHeaders consumed) throws IOException {
         String path = ex.getRequestURI().getPath();
         String method = ex.getRequestMethod();
+        if (method.equals("GET") && HealthEndpoint.serves(path)) {
+            health.serve(ex);
+            return;
+        }
+        if (method.equals("GET") && path.equals(MetricsEndpoint.PATH)) {
+            if (caller.user().name().equals("system:anonymous") && !alwaysAllowPaths.contains(path)) {
+                // What kube-apiserver's RBAC answers the anonymous user for /metrics.
+                Responses.status(ex, 403, "Forbidden", "forbidden: User \"system:anonymous\" cannot get path \"/metrics\"");
+                return;
+            }
+            metrics.serve(ex, caller);
+            return;
+        }
         Endpoint own = null;
         if (method.equals("GET") && path.equals(VersionEndpoint.PATH)) {
             own = version;
