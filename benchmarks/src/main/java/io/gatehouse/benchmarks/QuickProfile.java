@@ -66,6 +66,12 @@ public final class QuickProfile {
                     0, "webhook verdict, chain cache"),
             new Target("WebhookBenchmark.webhookCacheHit", "TokenCacheBenchmark.baselineHmacPlusCaffeineHit", 1.5, 0,
                     "webhook verdict, its own cache"),
+            new Target("MetricsBenchmark.chainCacheHitWithMetrics", "MetricsBenchmark.chainCacheHit", 1.15, 0, 256,
+                    "cache hit with Micrometer metrics"),
+            new Target("FrontProxyBenchmark.requestHeaderCached", "FrontProxyBenchmark.x509Cached", 2.0, 0,
+                    "request-header, cached certificate"),
+            new Target("CelBenchmark.celExpressions", "CelBenchmark.plainClaimMappings", 1.15, 0,
+                    "CEL mappings, uncached"),
             new Target("WebhookBenchmark.webhookUncached", "WebhookBenchmark.bareHttpClientPost", 0, 0,
                     "webhook review over a bare POST"));
 
@@ -95,7 +101,7 @@ public final class QuickProfile {
         boolean longProfile = false;
         boolean scaling = true;
         String jvm = null;
-        String include = "io\\.gatehouse\\.benchmarks\\.(Jwt|ServiceAccount|TokenCache|Methods|X509|Chain|TokenFileLoad|JwksStorm|Ed25519|Webhook)Benchmark\\..*";
+        String include = "io\\.gatehouse\\.benchmarks\\.(Jwt|ServiceAccount|TokenCache|Methods|X509|Chain|TokenFileLoad|JwksStorm|Ed25519|Webhook|Metrics|FrontProxy|Cel)Benchmark\\..*";
         for (String a : args) {
             if (a.equals("--long")) {
                 longProfile = true;
