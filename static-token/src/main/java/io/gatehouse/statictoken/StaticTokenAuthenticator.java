@@ -36,7 +36,11 @@ public final class StaticTokenAuthenticator implements TokenAuthenticator, AutoC
         this.file = file;
     }
 
-    /** A builder for a file-backed or in-memory table. */
+    /**
+     * A builder for a file-backed or in-memory table.
+     *
+     * @return a new builder with no file and no tokens
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -47,7 +51,11 @@ public final class StaticTokenAuthenticator implements TokenAuthenticator, AutoC
         return verdict == null ? Abstained.instance() : verdict;
     }
 
-    /** How many tokens the table in force holds. */
+    /**
+     * How many tokens the table in force holds.
+     *
+     * @return the number of tokens in the current table, zero or more
+     */
     public int size() {
         return table.get().size();
     }
@@ -90,7 +98,12 @@ public final class StaticTokenAuthenticator implements TokenAuthenticator, AutoC
         private Builder() {
         }
 
-        /** Reads tokens from a Kubernetes token file ({@code token,user,uid[,"g1,g2"]}). */
+        /**
+         * Reads tokens from a Kubernetes token file ({@code token,user,uid[,"g1,g2"]}).
+         *
+         * @param tokenFile the token file, read when {@link #build()} is called; not null
+         * @return this builder
+         */
         public Builder file(Path tokenFile) {
             this.file = Objects.requireNonNull(tokenFile, "tokenFile");
             return this;
@@ -99,6 +112,9 @@ public final class StaticTokenAuthenticator implements TokenAuthenticator, AutoC
         /**
          * Adds a token in code; a later token equal to an earlier one replaces it.
          *
+         * @param token the bearer token, not null or empty
+         * @param user  the user a request bearing {@code token} authenticates as; not null
+         * @return this builder
          * @throws IllegalArgumentException if {@code token} is empty
          */
         public Builder token(String token, UserInfo user) {
@@ -112,7 +128,13 @@ public final class StaticTokenAuthenticator implements TokenAuthenticator, AutoC
             return this;
         }
 
-        /** How often the file is checked for changes; zero never checks. 5 s unless set. */
+        /**
+         * How often the file is checked for changes; zero never checks. 5 s unless set.
+         *
+         * @param interval the time between checks, not null nor negative; zero disables checks
+         * @return this builder
+         * @throws IllegalArgumentException if {@code interval} is negative
+         */
         public Builder reloadInterval(Duration interval) {
             Objects.requireNonNull(interval, "interval");
             if (interval.isNegative()) {
@@ -122,7 +144,12 @@ public final class StaticTokenAuthenticator implements TokenAuthenticator, AutoC
             return this;
         }
 
-        /** Where reloads, failed reloads and file warnings are reported; SLF4J unless set. */
+        /**
+         * Where reloads, failed reloads and file warnings are reported; SLF4J unless set.
+         *
+         * @param listener the listener to report to, not null
+         * @return this builder
+         */
         public Builder listener(AuthenticationListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;
@@ -131,6 +158,7 @@ public final class StaticTokenAuthenticator implements TokenAuthenticator, AutoC
         /**
          * Loads the file (if any) and builds the authenticator.
          *
+         * @return a new authenticator; one built from a file watches it until closed
          * @throws ConfigurationException if the file cannot be read or is malformed
          * @throws IllegalStateException  if both a file and in-code tokens, or neither, were given
          */
