@@ -111,6 +111,12 @@ public final class WebhookTokenAuthenticator implements TokenAuthenticator {
         public static final Backoff DEFAULT = new Backoff(Duration.ofMillis(500), 1.5, 0.2, 5);
 
         /**
+         * Creates a backoff, checking each value.
+         *
+         * @param initial the first sleep; not null nor negative
+         * @param factor  the growth of each sleep; finite and not negative
+         * @param jitter  the random extra, as a fraction of the sleep; finite and not negative
+         * @param steps   the most attempts; at least 1
          * @throws IllegalArgumentException if a value is out of range; for steps, with Kubernetes' message
          */
         public Backoff {
@@ -169,6 +175,7 @@ public final class WebhookTokenAuthenticator implements TokenAuthenticator {
      * A builder for the webhook a kubeconfig describes ({@code --authentication-token-webhook-config-file}).
      *
      * @param kubeconfig the kubeconfig file; read by {@link Builder#build()}
+     * @return a new builder with Kubernetes' defaults
      */
     public static Builder builder(Path kubeconfig) {
         return new Builder(Objects.requireNonNull(kubeconfig, "kubeconfig"));
@@ -394,6 +401,8 @@ public final class WebhookTokenAuthenticator implements TokenAuthenticator {
          * The TokenReview version ({@code --authentication-token-webhook-version}); {@value WebhookTokenAuthenticator#DEFAULT_VERSION}
          * unless set.
          *
+         * @param version {@code v1} or {@code v1beta1}
+         * @return this builder
          * @throws IllegalArgumentException for anything but {@code v1} or {@code v1beta1}, with Kubernetes' message
          */
         public Builder version(String version) {
@@ -409,6 +418,8 @@ public final class WebhookTokenAuthenticator implements TokenAuthenticator {
          * How long the webhook's successes and refusals are reused ({@code --authentication-token-webhook-cache-ttl});
          * 2 minutes unless set, zero to keep nothing (concurrent identical reviews still share one call).
          *
+         * @param ttl how long an answer is reused; not null nor negative
+         * @return this builder
          * @throws IllegalArgumentException if negative
          */
         public Builder cacheTtl(Duration ttl) {
@@ -419,7 +430,12 @@ public final class WebhookTokenAuthenticator implements TokenAuthenticator {
             return this;
         }
 
-        /** The retry backoff; {@link Backoff#DEFAULT} unless set. */
+        /**
+         * The retry backoff; {@link Backoff#DEFAULT} unless set.
+         *
+         * @param backoff the backoff between attempts to call the webhook; not null
+         * @return this builder
+         */
         public Builder retryBackoff(Backoff backoff) {
             this.backoff = Objects.requireNonNull(backoff, "backoff");
             return this;
@@ -428,6 +444,8 @@ public final class WebhookTokenAuthenticator implements TokenAuthenticator {
         /**
          * The bound on one review, retries and pauses included; 30 s (Kubernetes' request timeout) unless set.
          *
+         * @param timeout the longest one review may take; not null, positive
+         * @return this builder
          * @throws IllegalArgumentException if not positive
          */
         public Builder timeout(Duration timeout) {
@@ -442,6 +460,10 @@ public final class WebhookTokenAuthenticator implements TokenAuthenticator {
          * The API audiences ({@code --api-audiences}, the chain's {@code apiAudiences}): the audiences an answer
          * without {@code status.audiences} is taken to grant, Kubernetes' implicit audiences. Empty unless set, as
          * in Kubernetes' delegating servers; then such an answer satisfies no audience-scoped request.
+         *
+         * @param audiences the API audiences, copied; not null, and no element null or empty
+         * @return this builder
+         * @throws IllegalArgumentException if an audience is null or empty
          */
         public Builder apiAudiences(List<String> audiences) {
             List<String> copy = new ArrayList<>();
@@ -459,6 +481,8 @@ public final class WebhookTokenAuthenticator implements TokenAuthenticator {
          * The most reviews in flight at once; {@value WebhookTokenAuthenticator#DEFAULT_MAX_IN_FLIGHT} unless set.
          * More are refused at once, without waiting.
          *
+         * @param max the most concurrent reviews; at least 1
+         * @return this builder
          * @throws IllegalArgumentException if less than 1
          */
         public Builder maxInFlight(int max) {
@@ -472,6 +496,7 @@ public final class WebhookTokenAuthenticator implements TokenAuthenticator {
         /**
          * Reads the kubeconfig and builds the authenticator.
          *
+         * @return a new authenticator, ready to send reviews
          * @throws io.gatehouse.core.ConfigurationException if the kubeconfig cannot be read or used; the message names
          *                                                  the file, the entry and the field
          */
