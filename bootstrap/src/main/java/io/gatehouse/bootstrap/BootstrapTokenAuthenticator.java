@@ -52,7 +52,11 @@ public final class BootstrapTokenAuthenticator implements TokenAuthenticator, Au
         this.clock = builder.clock;
     }
 
-    /** A builder; {@link Builder#store} must be set. */
+    /**
+     * A builder; {@link Builder#store} must be set.
+     *
+     * @return a new builder with no store and the system UTC clock
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -190,6 +194,8 @@ public final class BootstrapTokenAuthenticator implements TokenAuthenticator, Au
          * Where Secrets are looked up; required. The authenticator owns the store from now on and closes it, when
          * it is {@link AutoCloseable}, on {@link BootstrapTokenAuthenticator#close()}.
          *
+         * @param store the store of bootstrap token Secrets; not null
+         * @return this builder
          * @throws NullPointerException if {@code store} is null
          */
         public Builder store(BootstrapTokenStore store) {
@@ -200,6 +206,8 @@ public final class BootstrapTokenAuthenticator implements TokenAuthenticator, Au
         /**
          * The clock expirations are compared with; the system UTC clock by default.
          *
+         * @param clock the clock that decides whether a token has expired; not null
+         * @return this builder
          * @throws NullPointerException if {@code clock} is null
          */
         public Builder clock(Clock clock) {
@@ -210,6 +218,7 @@ public final class BootstrapTokenAuthenticator implements TokenAuthenticator, Au
         /**
          * Builds the authenticator.
          *
+         * @return a new authenticator that owns the store
          * @throws IllegalStateException if no store was set
          */
         public BootstrapTokenAuthenticator build() {

@@ -70,6 +70,8 @@ public final class BootstrapTokenDirectory implements BootstrapTokenStore, AutoC
     /**
      * A builder for the store of {@code directory}.
      *
+     * @param directory the directory of Secret manifests; not null
+     * @return a new builder with the SLF4J listener and a 5-second reload interval
      * @throws NullPointerException if {@code directory} is null
      */
     public static Builder builder(Path directory) {
@@ -81,12 +83,20 @@ public final class BootstrapTokenDirectory implements BootstrapTokenStore, AutoC
         return Optional.ofNullable(index.current().secrets.get(name));
     }
 
-    /** The directory read. */
+    /**
+     * The directory read.
+     *
+     * @return the directory this store reads, as given to {@link #builder(Path)}
+     */
     public Path directory() {
         return directory;
     }
 
-    /** How many Secrets the store holds now. */
+    /**
+     * How many Secrets the store holds now.
+     *
+     * @return the number of Secrets in the index in force, zero or more
+     */
     public int size() {
         return index.current().secrets.size();
     }
@@ -105,6 +115,7 @@ public final class BootstrapTokenDirectory implements BootstrapTokenStore, AutoC
      * POSIX permissions) and reloads, so that the Secret can be found when this returns. The file is written under
      * a temporary name and then linked or renamed into place, so a reader never sees it half-written.
      *
+     * @param secret the Secret to write; not null, live, in a name usable as a file name
      * @return the file written
      * @throws FileAlreadyExistsException if the store or the directory already has a Secret or file of that name
      *                                    (as {@code kubeadm token create} refuses an existing token id)
@@ -287,6 +298,8 @@ public final class BootstrapTokenDirectory implements BootstrapTokenStore, AutoC
         /**
          * Where reloads, warnings and malformed files are reported; the SLF4J listener by default.
          *
+         * @param listener the listener to report to; not null
+         * @return this builder
          * @throws NullPointerException if {@code listener} is null
          */
         public Builder listener(AuthenticationListener listener) {
@@ -298,6 +311,8 @@ public final class BootstrapTokenDirectory implements BootstrapTokenStore, AutoC
          * How often the directory is checked for changes; 5 seconds by default, zero to never check (then call
          * {@link BootstrapTokenDirectory#reloadIfChanged()}).
          *
+         * @param interval the time between checks; not null nor negative, zero for never
+         * @return this builder
          * @throws IllegalArgumentException if {@code interval} is negative
          */
         public Builder reloadInterval(Duration interval) {
@@ -312,6 +327,7 @@ public final class BootstrapTokenDirectory implements BootstrapTokenStore, AutoC
         /**
          * Reads the directory and starts watching it.
          *
+         * @return a new store, indexed and watching the directory
          * @throws ConfigurationException if the directory does not exist, is not a directory or cannot be listed
          */
         public BootstrapTokenDirectory build() {

@@ -48,7 +48,11 @@ public final class BootstrapTokenGenerator {
         this.description = b.description;
     }
 
-    /** A builder with kubeadm's defaults. */
+    /**
+     * A builder with kubeadm's defaults.
+     *
+     * @return a new builder: 24-hour TTL, both usages, the default node group, no description
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -58,6 +62,8 @@ public final class BootstrapTokenGenerator {
      * whole seconds, omitted for a zero TTL), {@code usage-bootstrap-<usage>=true} per usage,
      * {@code auth-extra-groups} (comma-joined, when any) and {@code description} (when not empty), as kubeadm's
      * {@code encodeTokenSecretData} writes them.
+     *
+     * @return a new token with fresh random id and secret, and its Secret; never null
      */
     public GeneratedBootstrapToken generate() {
         String id = randomString(BootstrapTokens.ID_LENGTH);
@@ -113,6 +119,8 @@ public final class BootstrapTokenGenerator {
         /**
          * The clock expirations count from; the system UTC clock by default.
          *
+         * @param clock the clock the expiration is computed from; not null
+         * @return this builder
          * @throws NullPointerException if {@code clock} is null
          */
         public Builder clock(Clock clock) {
@@ -123,6 +131,8 @@ public final class BootstrapTokenGenerator {
         /**
          * The source of randomness; a new {@link SecureRandom} by default.
          *
+         * @param random the random source for token ids and secrets; not null
+         * @return this builder
          * @throws NullPointerException if {@code random} is null
          */
         public Builder random(SecureRandom random) {
@@ -133,6 +143,8 @@ public final class BootstrapTokenGenerator {
         /**
          * How long a token lives; 24 hours by default, zero for never expiring (kubeadm's {@code --ttl 0}).
          *
+         * @param ttl the token lifetime; not null nor negative, zero for never expiring
+         * @return this builder
          * @throws IllegalArgumentException if {@code ttl} is negative
          */
         public Builder ttl(Duration ttl) {
@@ -147,6 +159,8 @@ public final class BootstrapTokenGenerator {
         /**
          * What the token may be used for; {@code signing} and {@code authentication} by default.
          *
+         * @param usages the usages granted, copied; not null, may be empty
+         * @return this builder
          * @throws NullPointerException if {@code usages} or an element is null
          */
         public Builder usages(Set<BootstrapTokenUsage> usages) {
@@ -162,6 +176,8 @@ public final class BootstrapTokenGenerator {
          * The groups the token authenticates into besides {@code system:bootstrappers};
          * {@value BootstrapTokenGenerator#DEFAULT_NODE_GROUP} by default. Duplicates are dropped.
          *
+         * @param groups the extra group names, copied in order without duplicates; not null
+         * @return this builder
          * @throws NullPointerException     if {@code groups} or an element is null
          * @throws IllegalArgumentException if a group does not match
          *                                  {@code \Asystem:bootstrappers:[a-z0-9:-]{0,255}[a-z0-9]\z}, with
@@ -182,6 +198,8 @@ public final class BootstrapTokenGenerator {
         /**
          * A human-readable note stored with the token; none by default.
          *
+         * @param description the note, stored when not empty; not null
+         * @return this builder
          * @throws NullPointerException if {@code description} is null
          */
         public Builder description(String description) {
@@ -192,6 +210,7 @@ public final class BootstrapTokenGenerator {
         /**
          * Builds the generator.
          *
+         * @return a new generator, independent of this builder
          * @throws IllegalArgumentException if extra groups are set but the usages lack {@code authentication}
          *                                  (kubeadm: groups only make sense for authentication)
          */

@@ -49,6 +49,11 @@ public record BootstrapTokenSecret(String namespace, String name, String type, M
     /**
      * Copies {@code data} into an unmodifiable map sorted by key.
      *
+     * @param namespace the Secret's namespace; not null
+     * @param name      the Secret's name; not null
+     * @param type      the Secret's type, empty for none; not null
+     * @param data      the decoded data by key, copied; null when the Secret has no data
+     * @param deleted   whether the Secret carries a {@code deletionTimestamp}
      * @throws NullPointerException if namespace, name, type, or a data key or value is null
      */
     public BootstrapTokenSecret {
@@ -70,6 +75,7 @@ public record BootstrapTokenSecret(String namespace, String name, String type, M
      * {@value #TOKEN_ID} in {@code data}.
      *
      * @param data the decoded data; never null
+     * @return a Secret that is not deleted, with a sorted, unmodifiable copy of {@code data}
      * @throws IllegalArgumentException if {@code data} has no {@value #TOKEN_ID}
      */
     public static BootstrapTokenSecret of(Map<String, String> data) {
@@ -80,7 +86,12 @@ public record BootstrapTokenSecret(String namespace, String name, String type, M
         return new BootstrapTokenSecret(NAMESPACE, BootstrapTokens.secretName(id), TYPE, data, false);
     }
 
-    /** The value of data key {@code key}, or {@code ""} when absent (Kubernetes' {@code GetData}). */
+    /**
+     * The value of data key {@code key}, or {@code ""} when absent (Kubernetes' {@code GetData}).
+     *
+     * @param key the data key, e.g. {@link #TOKEN_ID}
+     * @return the value, or {@code ""} when absent or when the Secret has no data; never null
+     */
     public String get(String key) {
         if (data == null) {
             return "";
@@ -89,22 +100,43 @@ public record BootstrapTokenSecret(String namespace, String name, String type, M
         return v == null ? "" : v;
     }
 
-    /** Returns a copy with the given name. */
+    /**
+     * Returns a copy with the given name.
+     *
+     * @param newName the new name; not null
+     * @return a new Secret, otherwise equal to this one
+     */
     public BootstrapTokenSecret withName(String newName) {
         return new BootstrapTokenSecret(namespace, newName, type, data, deleted);
     }
 
-    /** Returns a copy with the given type. */
+    /**
+     * Returns a copy with the given type.
+     *
+     * @param newType the new type; not null
+     * @return a new Secret, otherwise equal to this one
+     */
     public BootstrapTokenSecret withType(String newType) {
         return new BootstrapTokenSecret(namespace, name, newType, data, deleted);
     }
 
-    /** Returns a copy marked deleted (as a Secret with a {@code deletionTimestamp}) or not. */
+    /**
+     * Returns a copy marked deleted (as a Secret with a {@code deletionTimestamp}) or not.
+     *
+     * @param newDeleted whether the copy is deleted
+     * @return a new Secret, otherwise equal to this one
+     */
     public BootstrapTokenSecret withDeleted(boolean newDeleted) {
         return new BootstrapTokenSecret(namespace, name, type, data, newDeleted);
     }
 
-    /** Returns a copy with data key {@code key} set to {@code value}, or removed when {@code value} is null. */
+    /**
+     * Returns a copy with data key {@code key} set to {@code value}, or removed when {@code value} is null.
+     *
+     * @param key   the data key; not null
+     * @param value the new value, or null to remove {@code key}
+     * @return a new Secret, otherwise equal to this one; its data is never null, even if this one's is
+     */
     public BootstrapTokenSecret withData(String key, String value) {
         Map<String, String> copy = data == null ? new LinkedHashMap<>() : new LinkedHashMap<>(data);
         if (value == null) {

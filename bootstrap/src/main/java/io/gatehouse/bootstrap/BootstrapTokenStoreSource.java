@@ -14,6 +14,8 @@ public interface BootstrapTokenStoreSource {
      * {@code kubeconfig} names. The caller owns the store: it is {@link AutoCloseable} and closing it releases the
      * connection once nothing else uses it.
      *
+     * @param kubeconfig the kubeconfig file naming the API server and the credentials to read it with
+     * @return the store, listing and watching the Secrets until closed
      * @throws io.gatehouse.core.ConfigurationException if the kubeconfig cannot be read or used
      */
     BootstrapTokenStore open(Path kubeconfig);

@@ -16,7 +16,11 @@ public enum BootstrapTokenUsage {
         this.dataKey = dataKey;
     }
 
-    /** The Secret data key that grants this usage. */
+    /**
+     * The Secret data key that grants this usage.
+     *
+     * @return the key, e.g. {@code usage-bootstrap-authentication}, whose value {@code "true"} grants the usage
+     */
     public String dataKey() {
         return dataKey;
     }

@@ -23,22 +23,38 @@ public final class GeneratedBootstrapToken {
         this.expiresAt = expiresAt;
     }
 
-    /** The bearer token {@code <id>.<secret>}: a credential, to be given only to whom it is for. */
+    /**
+     * The bearer token {@code <id>.<secret>}: a credential, to be given only to whom it is for.
+     *
+     * @return the bearer token, never null
+     */
     public String token() {
         return token;
     }
 
-    /** The token id, the public half of the token. */
+    /**
+     * The token id, the public half of the token.
+     *
+     * @return the token id, the part before the dot
+     */
     public String id() {
         return token.substring(0, BootstrapTokens.ID_LENGTH);
     }
 
-    /** The Secret {@code kube-system/bootstrap-token-<id>} to store. */
+    /**
+     * The Secret {@code kube-system/bootstrap-token-<id>} to store.
+     *
+     * @return the Secret, never null
+     */
     public BootstrapTokenSecret secret() {
         return secret;
     }
 
-    /** When the token stops authenticating (whole seconds, as written to the Secret); empty if it never expires. */
+    /**
+     * When the token stops authenticating (whole seconds, as written to the Secret); empty if it never expires.
+     *
+     * @return the expiry instant, or empty for a zero TTL
+     */
     public Optional<Instant> expiresAt() {
         return Optional.ofNullable(expiresAt);
     }

@@ -22,6 +22,7 @@ public final class InMemoryBootstrapTokenStore implements BootstrapTokenStore {
     /**
      * Adds {@code secret}, replacing any Secret of the same name.
      *
+     * @param secret the Secret to add; not null, in {@value BootstrapTokenSecret#NAMESPACE}
      * @return this store
      * @throws NullPointerException     if {@code secret} is null
      * @throws IllegalArgumentException if {@code secret} is not in {@value BootstrapTokenSecret#NAMESPACE}
@@ -40,13 +41,18 @@ public final class InMemoryBootstrapTokenStore implements BootstrapTokenStore {
     /**
      * Removes the Secret called {@code name}, if any.
      *
+     * @param name the Secret's name; not null
      * @return whether a Secret was removed
      */
     public boolean remove(String name) {
         return secrets.remove(Objects.requireNonNull(name, "name")) != null;
     }
 
-    /** How many Secrets the store holds. */
+    /**
+     * How many Secrets the store holds.
+     *
+     * @return the number of Secrets held, zero or more
+     */
     public int size() {
         return secrets.size();
     }

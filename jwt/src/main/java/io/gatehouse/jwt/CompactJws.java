@@ -79,6 +79,7 @@ public final class CompactJws {
      *
      * @param token     the token; null is treated as empty
      * @param maxLength the longest token accepted, in characters
+     * @return the parsed token; its signature is not yet verified
      * @throws JwtException of kind TOO_LARGE, MALFORMED or UNSUPPORTED_ALGORITHM ({@code none})
      */
     public static CompactJws parse(String token, int maxLength) throws JwtException {
@@ -195,6 +196,8 @@ public final class CompactJws {
      * payload. Used to decide whether a token that failed {@link #parse} belongs to a known issuer (then it
      * is rejected, not passed on). Does no more work than one payload decode.
      *
+     * @param token     the token, possibly null
+     * @param maxLength the longest token read, in characters
      * @return the issuer, or null when the token is not readable that far
      */
     public static String untrustedIssuer(String token, int maxLength) {
@@ -234,22 +237,38 @@ public final class CompactJws {
         LAST_READ.set(new WeakReference<>(new ReadClaims(token, payload, claims)));
     }
 
-    /** The header's {@code alg}, exactly as sent; never null, never {@code none}. */
+    /**
+     * The header's {@code alg}, exactly as sent; never null, never {@code none}.
+     *
+     * @return the algorithm name, e.g. {@code RS256}
+     */
     public String algorithm() {
         return algorithm;
     }
 
-    /** The header's {@code kid}, or null when absent. */
+    /**
+     * The header's {@code kid}, or null when absent.
+     *
+     * @return the key id, or null
+     */
     public String keyId() {
         return keyId;
     }
 
-    /** The whole header, unmodifiable. Key-bearing members are present but the engine never reads them. */
+    /**
+     * The whole header, unmodifiable. Key-bearing members are present but the engine never reads them.
+     *
+     * @return the header members by name, unmodifiable; never null
+     */
     public Map<String, Object> header() {
         return header;
     }
 
-    /** The decoded payload; a copy. */
+    /**
+     * The decoded payload; a copy.
+     *
+     * @return a new copy of the payload bytes; never null
+     */
     public byte[] payload() {
         return payload.clone();
     }
@@ -257,6 +276,7 @@ public final class CompactJws {
     /**
      * The payload as JWT claims, parsed once.
      *
+     * @return the claims, never null; the same object on every call once parsed
      * @throws JwtException of kind MALFORMED if the payload is not a UTF-8 JSON object
      */
     public JwtClaims claims() throws JwtException {

@@ -33,6 +33,8 @@ public final class JwtClaims {
     /**
      * Parses a payload as a JSON object.
      *
+     * @param payload the decoded JWT payload; not null
+     * @return the claims, unmodifiable
      * @throws JwtException of kind MALFORMED if it is not UTF-8 or not a JSON object
      */
     public static JwtClaims parse(byte[] payload) throws JwtException {
@@ -80,22 +82,41 @@ public final class JwtClaims {
         }
     }
 
-    /** All claims, unmodifiable; never null. */
+    /**
+     * All claims, unmodifiable; never null.
+     *
+     * @return the claims by name
+     */
     public Map<String, Object> asMap() {
         return claims;
     }
 
-    /** Whether the claim is present (even as JSON null). */
+    /**
+     * Whether the claim is present (even as JSON null).
+     *
+     * @param name the claim name
+     * @return true if the payload has member {@code name}
+     */
     public boolean has(String name) {
         return claims.containsKey(name);
     }
 
-    /** The raw value, or null when absent or JSON null. */
+    /**
+     * The raw value, or null when absent or JSON null.
+     *
+     * @param name the claim name
+     * @return the value as parsed from JSON (a String, Number, Boolean, List or Map), or null
+     */
     public Object get(String name) {
         return claims.get(name);
     }
 
-    /** The claim as a string, or null when absent or not a string. */
+    /**
+     * The claim as a string, or null when absent or not a string.
+     *
+     * @param name the claim name
+     * @return the string value, or null
+     */
     public String stringOrNull(String name) {
         return claims.get(name) instanceof String s ? s : null;
     }
@@ -103,6 +124,7 @@ public final class JwtClaims {
     /**
      * {@code aud} as a list: a string is a list of one, absent is empty.
      *
+     * @return the audiences in token order; empty when {@code aud} is absent or JSON null
      * @throws JwtException of kind MALFORMED if it is neither a string nor an array of strings
      */
     public List<String> audiences() throws JwtException {
@@ -129,6 +151,7 @@ public final class JwtClaims {
     /**
      * A NumericDate claim, truncated to whole seconds.
      *
+     * @param name the claim name, e.g. {@code exp}
      * @return the instant, or null when absent
      * @throws JwtException of kind MALFORMED if it is not a number in [0, {@link #MAX_NUMERIC_DATE}]
      */

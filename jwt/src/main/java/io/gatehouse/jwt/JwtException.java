@@ -46,16 +46,22 @@ public final class JwtException extends Exception {
             this.reason = reason;
         }
 
-        /** The core rejection reason this kind maps to. */
+        /**
+         * The core rejection reason this kind maps to.
+         *
+         * @return the reason, never null
+         */
         public RejectionReason reason() {
             return reason;
         }
     }
 
+    /** The failure class; serialized. */
     private final Kind kind;
     private final transient Instant instant;
     private final transient Instant now;
     private final transient List<String> tokenAudiences;
+    /** The rejected {@code alg}, or null; serialized. */
     private final String algorithm;
 
     private JwtException(Kind kind, String message, Instant instant, Instant now, List<String> tokenAudiences,
@@ -68,7 +74,13 @@ public final class JwtException extends Exception {
         this.algorithm = algorithm;
     }
 
-    /** A failure with a message only. */
+    /**
+     * A failure with a message only.
+     *
+     * @param kind    the failure class; not null
+     * @param message the detail message, naming no secret
+     * @return a new exception with no instant, audiences or algorithm
+     */
     public static JwtException of(Kind kind, String message) {
         return new JwtException(kind, message, null, null, null, null);
     }
@@ -86,27 +98,47 @@ public final class JwtException extends Exception {
         return new JwtException(Kind.UNSUPPORTED_ALGORITHM, "algorithm not allowed: " + alg, null, null, null, alg);
     }
 
-    /** The failure class; never null. */
+    /**
+     * The failure class; never null.
+     *
+     * @return the kind
+     */
     public Kind kind() {
         return kind;
     }
 
-    /** The claim instant at fault ({@code exp}, {@code nbf}, {@code iat}); null when none, or when {@code exp} is missing. */
+    /**
+     * The claim instant at fault ({@code exp}, {@code nbf}, {@code iat}); null when none, or when {@code exp} is missing.
+     *
+     * @return the instant at fault, or null
+     */
     public Instant instant() {
         return instant;
     }
 
-    /** The verification time, for time failures; otherwise null. */
+    /**
+     * The verification time, for time failures; otherwise null.
+     *
+     * @return the time verification ran at, or null
+     */
     public Instant now() {
         return now;
     }
 
-    /** The token's audiences, for {@link Kind#WRONG_AUDIENCE}; otherwise empty. */
+    /**
+     * The token's audiences, for {@link Kind#WRONG_AUDIENCE}; otherwise empty.
+     *
+     * @return the token's audiences, unmodifiable; never null
+     */
     public List<String> tokenAudiences() {
         return tokenAudiences;
     }
 
-    /** The header's {@code alg}, for {@link Kind#UNSUPPORTED_ALGORITHM}; otherwise null. */
+    /**
+     * The header's {@code alg}, for {@link Kind#UNSUPPORTED_ALGORITHM}; otherwise null.
+     *
+     * @return the rejected algorithm name, or null
+     */
     public String algorithm() {
         return algorithm;
     }

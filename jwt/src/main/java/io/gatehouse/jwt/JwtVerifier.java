@@ -41,7 +41,11 @@ public final class JwtVerifier {
         this.audiences = Set.copyOf(b.audiences);
     }
 
-    /** A builder with Kubernetes' OIDC defaults: exp required without leeway, nbf with 1 minute, iat unchecked. */
+    /**
+     * A builder with Kubernetes' OIDC defaults: exp required without leeway, nbf with 1 minute, iat unchecked.
+     *
+     * @return a new builder; {@link Builder#keys} must be set
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -49,6 +53,8 @@ public final class JwtVerifier {
     /**
      * Verifies the signature and then the claims.
      *
+     * @param jws the parsed token; not null
+     * @return the verified token with its algorithm, key, claims and {@code exp}
      * @throws JwtException saying what failed; never for a valid token
      */
     public VerifiedJwt verify(CompactJws jws) throws JwtException {
@@ -60,6 +66,8 @@ public final class JwtVerifier {
      * for a token whose signature {@link #verifySignature} has verified, for callers whose own checks come in
      * between (Kubernetes' service account authenticator judges audiences before times).
      *
+     * @param signed the result of {@link #verifySignature} for the token; not null
+     * @return a verified token with its claims and {@code exp}
      * @throws JwtException saying which claim failed
      */
     public VerifiedJwt verifyClaims(VerifiedJwt signed) throws JwtException {
@@ -103,6 +111,8 @@ public final class JwtVerifier {
     /**
      * Verifies only the signature (algorithm allow-list, key selection, cryptography); claims untouched.
      *
+     * @param jws the parsed token; not null
+     * @return the token with the algorithm and key that verified it; claims not yet parsed or checked
      * @throws JwtException of kind UNSUPPORTED_ALGORITHM, KEYS_UNAVAILABLE, UNKNOWN_KEY or BAD_SIGNATURE
      */
     public VerifiedJwt verifySignature(CompactJws jws) throws JwtException {
@@ -126,7 +136,11 @@ public final class JwtVerifier {
         throw JwtException.of(JwtException.Kind.BAD_SIGNATURE, "failed to verify id token signature");
     }
 
-    /** The allowed algorithms. */
+    /**
+     * The allowed algorithms.
+     *
+     * @return a new copy of the allowed algorithms, never empty
+     */
     public Set<JwtAlgorithm> algorithms() {
         return EnumSet.copyOf(algorithms);
     }
@@ -147,13 +161,24 @@ public final class JwtVerifier {
         private Builder() {
         }
 
-        /** The trusted keys; required. */
+        /**
+         * The trusted keys; required.
+         *
+         * @param keySource where the keys for a token's {@code kid} are found; not null
+         * @return this builder
+         */
         public Builder keys(KeySource keySource) {
             this.keys = Objects.requireNonNull(keySource, "keys");
             return this;
         }
 
-        /** The allowed algorithms; default RS256. Must not be empty. */
+        /**
+         * The allowed algorithms; default RS256. Must not be empty.
+         *
+         * @param allowed the algorithms a token may use, copied; not empty, no element null
+         * @return this builder
+         * @throws IllegalArgumentException if {@code allowed} is empty
+         */
         public Builder algorithms(Collection<JwtAlgorithm> allowed) {
             if (allowed.isEmpty()) {
                 throw new IllegalArgumentException("algorithms must not be empty");
@@ -162,43 +187,76 @@ public final class JwtVerifier {
             return this;
         }
 
-        /** The clock time checks read; default the system UTC clock. */
+        /**
+         * The clock time checks read; default the system UTC clock.
+         *
+         * @param c the clock; not null
+         * @return this builder
+         */
         public Builder clock(Clock c) {
             this.clock = Objects.requireNonNull(c, "clock");
             return this;
         }
 
-        /** Whether a token without {@code exp} is refused as expired; default true. */
+        /**
+         * Whether a token without {@code exp} is refused as expired; default true.
+         *
+         * @param require true to refuse tokens without {@code exp}
+         * @return this builder
+         */
         public Builder requireExpiration(boolean require) {
             this.requireExpiration = require;
             return this;
         }
 
-        /** How long after {@code exp} a token is still accepted; default zero. */
+        /**
+         * How long after {@code exp} a token is still accepted; default zero.
+         *
+         * @param leeway the grace after {@code exp}; not null nor negative
+         * @return this builder
+         */
         public Builder expirationLeeway(Duration leeway) {
             this.expirationLeeway = nonNegative(leeway, "expirationLeeway");
             return this;
         }
 
-        /** How long before {@code nbf} a token is already accepted; default one minute. */
+        /**
+         * How long before {@code nbf} a token is already accepted; default one minute.
+         *
+         * @param leeway the grace before {@code nbf}; not null nor negative
+         * @return this builder
+         */
         public Builder notBeforeLeeway(Duration leeway) {
             this.notBeforeLeeway = nonNegative(leeway, "notBeforeLeeway");
             return this;
         }
 
-        /** Refuse tokens whose {@code iat} is more than {@code leeway} ahead; default null: iat is not checked. */
+        /**
+         * Refuse tokens whose {@code iat} is more than {@code leeway} ahead; default null: iat is not checked.
+         *
+         * @param leeway the most {@code iat} may be ahead of the clock, not negative; or null not to check {@code iat}
+         * @return this builder
+         */
         public Builder issuedAtLeeway(Duration leeway) {
             this.issuedAtLeeway = leeway == null ? null : nonNegative(leeway, "issuedAtLeeway");
             return this;
         }
 
-        /** Accept a token when any of its audiences is one of these; empty (default): aud is not checked. */
+        /**
+         * Accept a token when any of its audiences is one of these; empty (default): aud is not checked.
+         *
+         * @param accepted the accepted audiences, copied; not null, no element null
+         * @return this builder
+         */
         public Builder audiences(Collection<String> accepted) {
             this.audiences = Set.copyOf(accepted);
             return this;
         }
 
         /**
+         * Builds the verifier.
+         *
+         * @return a new verifier with this builder's settings
          * @throws IllegalStateException if no key source was set
          */
         public JwtVerifier build() {

@@ -59,6 +59,8 @@ public final class VerificationKey {
      * A key that may verify every algorithm of its type.
      *
      * @param keyId the {@code kid} tokens name it by, or null for a key without one
+     * @param key   the RSA or EC public key; not null
+     * @return a key accepting every algorithm of its family (for EC, the one of its curve)
      * @throws IllegalArgumentException if the key is not RSA or EC, or is weak (see the class comment)
      */
     public static VerificationKey of(String keyId, PublicKey key) {
@@ -68,6 +70,10 @@ public final class VerificationKey {
     /**
      * A key limited to {@code algorithms}.
      *
+     * @param keyId      the {@code kid} tokens name it by, or null for a key without one
+     * @param key        the RSA or EC public key; not null
+     * @param algorithms the algorithms the key may verify, each fitting the key
+     * @return a key accepting exactly {@code algorithms}
      * @throws IllegalArgumentException if an algorithm does not fit the key's type, or the key is weak
      */
     public static VerificationKey of(String keyId, PublicKey key, Set<JwtAlgorithm> algorithms) {
@@ -102,22 +108,39 @@ public final class VerificationKey {
         throw new IllegalArgumentException("unsupported key type " + key.getAlgorithm() + "; only RSA and EC keys verify tokens");
     }
 
-    /** The key's {@code kid}, or null. */
+    /**
+     * The key's {@code kid}, or null.
+     *
+     * @return the key id, or null when the key has none
+     */
     public String keyId() {
         return keyId;
     }
 
-    /** The public key. */
+    /**
+     * The public key.
+     *
+     * @return the key, never null
+     */
     public PublicKey publicKey() {
         return publicKey;
     }
 
-    /** The algorithms this key may verify; unmodifiable. */
+    /**
+     * The algorithms this key may verify; unmodifiable.
+     *
+     * @return the algorithms, never null
+     */
     public Set<JwtAlgorithm> algorithms() {
         return algorithms;
     }
 
-    /** Whether the key may verify {@code alg}. */
+    /**
+     * Whether the key may verify {@code alg}.
+     *
+     * @param alg the algorithm
+     * @return true if {@code alg} is among {@link #algorithms()}
+     */
     public boolean accepts(JwtAlgorithm alg) {
         return algorithms.contains(alg);
     }

@@ -45,6 +45,8 @@ public final class VerificationKeySet implements KeySource {
     /**
      * A set of the given keys.
      *
+     * @param keys the keys, copied; not null
+     * @return the set
      * @throws IllegalArgumentException if two keys share a kid
      */
     public static VerificationKeySet of(Collection<VerificationKey> keys) {
@@ -58,6 +60,8 @@ public final class VerificationKeySet implements KeySource {
      * ambiguous or dangerous is refused whole: not a JSON object with a {@code keys} array, private or
      * symmetric key material (a "mixed key set"), or two usable keys with one kid.
      *
+     * @param json the JWKS document
+     * @return the usable keys; {@link #skipped()} says why others were left out
      * @throws IllegalArgumentException naming the problem (never key material)
      */
     public static VerificationKeySet fromJwks(String json) {
@@ -97,7 +101,12 @@ public final class VerificationKeySet implements KeySource {
         return new VerificationKeySet(keys, skipped);
     }
 
-    /** Reads a JWKS from UTF-8 bytes; see {@link #fromJwks(String)}. */
+    /**
+     * Reads a JWKS from UTF-8 bytes; see {@link #fromJwks(String)}.
+     *
+     * @param json the JWKS document, UTF-8; not null
+     * @return the usable keys, as {@link #fromJwks(String)} returns them
+     */
     public static VerificationKeySet fromJwks(byte[] json) {
         return fromJwks(new String(json, StandardCharsets.UTF_8));
     }
@@ -173,17 +182,29 @@ public final class VerificationKeySet implements KeySource {
         return k == null ? List.of() : List.of(k);
     }
 
-    /** Every key, in the order given. */
+    /**
+     * Every key, in the order given.
+     *
+     * @return the keys, unmodifiable; never null
+     */
     public List<VerificationKey> keys() {
         return all;
     }
 
-    /** Why JWKS entries were left out (no key material); empty for sets built from keys. */
+    /**
+     * Why JWKS entries were left out (no key material); empty for sets built from keys.
+     *
+     * @return one reason per left-out entry, unmodifiable; never null
+     */
     public List<String> skipped() {
         return skipped;
     }
 
-    /** The number of keys. */
+    /**
+     * The number of keys.
+     *
+     * @return the number of keys, zero or more
+     */
     public int size() {
         return all.size();
     }

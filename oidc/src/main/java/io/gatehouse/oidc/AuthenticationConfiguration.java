@@ -37,6 +37,8 @@ public final class AuthenticationConfiguration {
     /**
      * Loads and validates a file.
      *
+     * @param file the {@code AuthenticationConfiguration} YAML file, read as UTF-8; not null
+     * @return the configured JWT issuers, in file order; empty when the file lists none
      * @throws ConfigurationException naming the file and field, for unreadable, malformed or invalid content
      */
     public static List<JwtIssuer> load(Path file) {
@@ -52,7 +54,9 @@ public final class AuthenticationConfiguration {
     /**
      * Parses and validates file content.
      *
+     * @param yaml   the {@code AuthenticationConfiguration} YAML text
      * @param source names the content in errors
+     * @return the configured JWT issuers, in document order; empty when it lists none
      * @throws ConfigurationException naming the source and field
      */
     public static List<JwtIssuer> parse(String yaml, String source) {
@@ -91,7 +95,12 @@ public final class AuthenticationConfiguration {
      * @param conditionPaths the exact request paths of {@code anonymous.conditions}; empty for every path
      */
     public record Anonymous(boolean enabled, List<String> conditionPaths) {
-        /** Copies the paths. */
+        /**
+         * Copies the paths.
+         *
+         * @param enabled        {@code anonymous.enabled}
+         * @param conditionPaths the exact request paths, copied; not null, no element null
+         */
         public Anonymous {
             conditionPaths = List.copyOf(conditionPaths);
         }
@@ -100,6 +109,7 @@ public final class AuthenticationConfiguration {
     /**
      * Reads only the {@code anonymous} block of a file (validated as {@link #load(Path)} validates it).
      *
+     * @param file the {@code AuthenticationConfiguration} YAML file, read as UTF-8; not null
      * @return empty when the file has no {@code anonymous} block
      * @throws ConfigurationException naming the file and field
      */

@@ -26,12 +26,20 @@ public record IssuerHealth(String issuer, State state, int keyCount, Instant las
         UNAVAILABLE
     }
 
-    /** Whether tokens of this issuer can be verified now. */
+    /**
+     * Whether tokens of this issuer can be verified now.
+     *
+     * @return true when healthy, or degraded (keys fetched before still in use)
+     */
     public boolean isHealthy() {
         return state == State.HEALTHY || state == State.DEGRADED;
     }
 
-    /** Kubernetes' health check text: {@code oidc: authenticator for issuer "x" is not healthy: <error>}, or null when healthy. */
+    /**
+     * Kubernetes' health check text: {@code oidc: authenticator for issuer "x" is not healthy: <error>}, or null when healthy.
+     *
+     * @return the health check text, or null when healthy
+     */
     public String problem() {
         if (isHealthy()) {
             return null;

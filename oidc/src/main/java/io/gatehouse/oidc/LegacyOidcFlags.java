@@ -35,60 +35,110 @@ public final class LegacyOidcFlags {
     private LegacyOidcFlags() {
     }
 
-    /** Empty flags. */
+    /**
+     * Empty flags.
+     *
+     * @return new flags with Kubernetes' defaults and no issuer set
+     */
     public static LegacyOidcFlags builder() {
         return new LegacyOidcFlags();
     }
 
-    /** {@code --oidc-issuer-url}. */
+    /**
+     * {@code --oidc-issuer-url}.
+     *
+     * @param url the issuer URL, as tokens carry it in {@code iss}; null to unset
+     * @return these flags
+     */
     public LegacyOidcFlags issuerUrl(String url) {
         this.issuerUrl = url;
         return this;
     }
 
-    /** {@code --oidc-client-id}. */
+    /**
+     * {@code --oidc-client-id}.
+     *
+     * @param id the client id, the audience tokens must carry; null to unset
+     * @return these flags
+     */
     public LegacyOidcFlags clientId(String id) {
         this.clientId = id;
         return this;
     }
 
-    /** {@code --oidc-ca-file}: PEM certificates trusted for discovery and JWKS. */
+    /**
+     * {@code --oidc-ca-file}: PEM certificates trusted for discovery and JWKS.
+     *
+     * @param file the PEM file, or null for no custom CA
+     * @return these flags
+     */
     public LegacyOidcFlags caFile(Path file) {
         this.caFile = file;
         return this;
     }
 
-    /** {@code --oidc-username-claim}; default {@code sub}. */
+    /**
+     * {@code --oidc-username-claim}; default {@code sub}.
+     *
+     * @param claim the claim the username is read from; not null
+     * @return these flags
+     */
     public LegacyOidcFlags usernameClaim(String claim) {
         this.usernameClaim = Objects.requireNonNull(claim, "claim");
         return this;
     }
 
-    /** {@code --oidc-username-prefix}; {@code -} for none. */
+    /**
+     * {@code --oidc-username-prefix}; {@code -} for none.
+     *
+     * @param prefix the prefix put before the username, {@code -} for none; null for Kubernetes' default
+     * @return these flags
+     */
     public LegacyOidcFlags usernamePrefix(String prefix) {
         this.usernamePrefix = prefix;
         return this;
     }
 
-    /** {@code --oidc-groups-claim}. */
+    /**
+     * {@code --oidc-groups-claim}.
+     *
+     * @param claim the claim groups are read from, or null for no groups
+     * @return these flags
+     */
     public LegacyOidcFlags groupsClaim(String claim) {
         this.groupsClaim = claim;
         return this;
     }
 
-    /** {@code --oidc-groups-prefix}. */
+    /**
+     * {@code --oidc-groups-prefix}.
+     *
+     * @param prefix the prefix put before each group, or null for none
+     * @return these flags
+     */
     public LegacyOidcFlags groupsPrefix(String prefix) {
         this.groupsPrefix = prefix;
         return this;
     }
 
-    /** {@code --oidc-required-claim key=value}; repeatable. */
+    /**
+     * {@code --oidc-required-claim key=value}; repeatable.
+     *
+     * @param claim the claim name
+     * @param value the value the claim must have
+     * @return these flags
+     */
     public LegacyOidcFlags requiredClaim(String claim, String value) {
         requiredClaims.put(claim, value);
         return this;
     }
 
-    /** {@code --oidc-signing-algs}; default RS256. */
+    /**
+     * {@code --oidc-signing-algs}; default RS256.
+     *
+     * @param names the JWS algorithm names, e.g. {@code RS256}; replaces any set before
+     * @return these flags
+     */
     public LegacyOidcFlags signingAlgorithms(List<String> names) {
         signingAlgorithms.clear();
         signingAlgorithms.addAll(names);
@@ -98,6 +148,7 @@ public final class LegacyOidcFlags {
     /**
      * The issuer these flags describe.
      *
+     * @return a new issuer built from these flags
      * @throws ConfigurationException if issuer URL and client id are not both set, the CA file cannot be
      *                                read, or the issuer is invalid (see {@link JwtIssuer.Builder#build()})
      */

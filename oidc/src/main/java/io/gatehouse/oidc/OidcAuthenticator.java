@@ -67,7 +67,11 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
         this.executor = executor;
     }
 
-    /** A builder with no issuers. */
+    /**
+     * A builder with no issuers.
+     *
+     * @return a new builder; at least one issuer must be added
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -117,7 +121,11 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
         return byIssuer.get(GOOGLE.equals(iss) ? "https://" + GOOGLE : iss);
     }
 
-    /** The key state of every issuer, in configuration order. */
+    /**
+     * The key state of every issuer, in configuration order.
+     *
+     * @return one entry per issuer, never null
+     */
     public List<IssuerHealth> health() {
         List<IssuerHealth> out = new ArrayList<>(issuers.size());
         for (IssuerAuthenticator a : issuers) {
@@ -132,7 +140,11 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
         return out;
     }
 
-    /** The configured issuer URLs, in order. */
+    /**
+     * The configured issuer URLs, in order.
+     *
+     * @return the issuer URLs, unmodifiable; never null
+     */
     public List<String> issuerUrls() {
         return issuers.stream().map(a -> a.issuer().url()).toList();
     }
@@ -179,31 +191,57 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
         private Builder() {
         }
 
-        /** Adds a trusted issuer; issuer URLs must be unique. */
+        /**
+         * Adds a trusted issuer; issuer URLs must be unique.
+         *
+         * @param issuer the issuer; not null
+         * @return this builder
+         */
         public Builder issuer(JwtIssuer issuer) {
             issuers.add(Objects.requireNonNull(issuer, "issuer"));
             return this;
         }
 
-        /** Adds trusted issuers. */
+        /**
+         * Adds trusted issuers.
+         *
+         * @param more the issuers, added in order; not null, no element null
+         * @return this builder
+         */
         public Builder issuers(Collection<JwtIssuer> more) {
             more.forEach(this::issuer);
             return this;
         }
 
-        /** The clock for token times and key ages; default the system UTC clock. */
+        /**
+         * The clock for token times and key ages; default the system UTC clock.
+         *
+         * @param c the clock; not null
+         * @return this builder
+         */
         public Builder clock(Clock c) {
             this.clock = Objects.requireNonNull(c, "clock");
             return this;
         }
 
-        /** Receives key refreshes, refresh failures and warnings; default {@link AuthenticationListener#logging()}. */
+        /**
+         * Receives key refreshes, refresh failures and warnings; default {@link AuthenticationListener#logging()}.
+         *
+         * @param l the listener; not null
+         * @return this builder
+         */
         public Builder listener(AuthenticationListener l) {
             this.listener = Objects.requireNonNull(l, "listener");
             return this;
         }
 
-        /** Tokens longer than this abstain without being decoded; default 16 KiB. */
+        /**
+         * Tokens longer than this abstain without being decoded; default 16 KiB.
+         *
+         * @param chars the longest token decoded, in characters; at least 64
+         * @return this builder
+         * @throws IllegalArgumentException if {@code chars} is less than 64
+         */
         public Builder maxTokenLength(int chars) {
             if (chars < 64) {
                 throw new IllegalArgumentException("maxTokenLength must be at least 64, was " + chars);
@@ -212,20 +250,37 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
             return this;
         }
 
-        /** Issuer URLs that must not be configured (Kubernetes passes the service account issuers). */
+        /**
+         * Issuer URLs that must not be configured (Kubernetes passes the service account issuers).
+         *
+         * @param urls the disallowed issuer URLs, copied; not null, no element null
+         * @return this builder
+         */
         public Builder disallowedIssuers(Collection<String> urls) {
             this.disallowedIssuers = Set.copyOf(urls);
             return this;
         }
 
-        /** Connect and whole-request timeouts for discovery and JWKS. */
+        /**
+         * Connect and whole-request timeouts for discovery and JWKS.
+         *
+         * @param connect the connect timeout; not null, positive
+         * @param request the timeout of a whole request; not null, positive
+         * @return this builder
+         */
         public Builder fetchTimeouts(Duration connect, Duration request) {
             this.connectTimeout = positive(connect, "connect");
             this.requestTimeout = positive(request, "request");
             return this;
         }
 
-        /** The largest discovery or JWKS body accepted. */
+        /**
+         * The largest discovery or JWKS body accepted.
+         *
+         * @param bytes the largest body, in bytes; at least 1024
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is less than 1024
+         */
         public Builder maxResponseBytes(int bytes) {
             if (bytes < 1024) {
                 throw new IllegalArgumentException("maxResponseBytes must be at least 1024, was " + bytes);
@@ -234,7 +289,15 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
             return this;
         }
 
-        /** Refresh interval without Cache-Control, and the bounds a max-age is clamped to. */
+        /**
+         * Refresh interval without Cache-Control, and the bounds a max-age is clamped to.
+         *
+         * @param defaultInterval the refresh interval when the response has no max-age; not null, positive
+         * @param min             the shortest refresh interval; not null, positive
+         * @param max             the longest refresh interval; not null, positive and not below {@code min}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code min} is above {@code max}
+         */
         public Builder keyRefresh(Duration defaultInterval, Duration min, Duration max) {
             if (positive(min, "min").compareTo(positive(max, "max")) > 0) {
                 throw new IllegalArgumentException("keyRefresh min " + min + " is above max " + max);
@@ -245,13 +308,25 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
             return this;
         }
 
-        /** At most one refetch per window is triggered by tokens naming an unknown kid. */
+        /**
+         * At most one refetch per window is triggered by tokens naming an unknown kid.
+         *
+         * @param window the shortest time between such refetches; not null, positive
+         * @return this builder
+         */
         public Builder unknownKidRefetchWindow(Duration window) {
             this.unknownKidWindow = positive(window, "window");
             return this;
         }
 
-        /** Retry delays after a failed fetch: {@code initial}, doubling up to {@code max}. */
+        /**
+         * Retry delays after a failed fetch: {@code initial}, doubling up to {@code max}.
+         *
+         * @param initial the first retry delay; not null, positive
+         * @param max     the longest retry delay; not null, positive and not below {@code initial}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code initial} is above {@code max}
+         */
         public Builder retryBackoff(Duration initial, Duration max) {
             if (positive(initial, "initial").compareTo(positive(max, "max")) > 0) {
                 throw new IllegalArgumentException("retryBackoff initial " + initial + " is above max " + max);
@@ -261,7 +336,12 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
             return this;
         }
 
-        /** How long keys stay trusted after the last successful fetch while the provider is unreachable. */
+        /**
+         * How long keys stay trusted after the last successful fetch while the provider is unreachable.
+         *
+         * @param bound how long keys outlive the last successful fetch; not null, positive
+         * @return this builder
+         */
         public Builder keepKeysThroughOutage(Duration bound) {
             this.keepKeysThroughOutage = positive(bound, "bound");
             return this;
@@ -270,6 +350,7 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
         /**
          * Validates the issuers together and starts background key fetching.
          *
+         * @return a new authenticator; it fetches keys in the background until closed
          * @throws ConfigurationException for no issuers, a duplicate issuer or discovery URL, a disallowed
          *                                issuer, or a CA that cannot be used
          */

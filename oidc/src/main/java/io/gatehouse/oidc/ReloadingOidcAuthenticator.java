@@ -64,6 +64,9 @@ public final class ReloadingOidcAuthenticator implements TokenAuthenticator, Aut
      * @param settings      applies the non-file settings (clock, listener, timeouts, ...) to each new builder
      * @param listener      receives {@code reloaded} and {@code reloadFailed} for the file
      * @param healthTimeout how long a new configuration may take to become healthy (Kubernetes: 1 minute)
+     * @param file          the structured authentication configuration file; not null
+     * @param interval      how often the file is checked for changes; not negative, zero to never check
+     * @return the authenticator, serving the file's first configuration; it watches the file until closed
      * @throws ConfigurationException if the first load fails: a chain never starts on a broken file
      */
     public static ReloadingOidcAuthenticator watch(Path file, Duration interval, Duration healthTimeout,
@@ -93,12 +96,20 @@ public final class ReloadingOidcAuthenticator implements TokenAuthenticator, Aut
         return current.get().authenticate(token, audiences);
     }
 
-    /** The key state of the issuers in force. */
+    /**
+     * The key state of the issuers in force.
+     *
+     * @return one health entry per issuer in force, in configuration order
+     */
     public List<IssuerHealth> health() {
         return current.get().health();
     }
 
-    /** The issuers in force. */
+    /**
+     * The issuers in force.
+     *
+     * @return the issuer URLs in force
+     */
     public List<String> issuerUrls() {
         return current.get().issuerUrls();
     }

@@ -42,12 +42,20 @@ public final class CommonNameUserConversion implements UserConversion {
         this.parseUid = parseUid;
     }
 
-    /** The conversion with UIDs read from the subject (Kubernetes' default since 1.33). */
+    /**
+     * The conversion with UIDs read from the subject (Kubernetes' default since 1.33).
+     *
+     * @return the shared conversion that reads UIDs
+     */
     public static CommonNameUserConversion instance() {
         return WITH_UID;
     }
 
-    /** The conversion with the UID feature gate off: the UID is always empty. */
+    /**
+     * The conversion with the UID feature gate off: the UID is always empty.
+     *
+     * @return the shared conversion that ignores UIDs
+     */
     public static CommonNameUserConversion withoutUid() {
         return WITHOUT_UID;
     }

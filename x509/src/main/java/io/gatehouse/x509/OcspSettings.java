@@ -33,6 +33,8 @@ public record OcspSettings(Mode mode, URI responderUrl, Duration timeout, int ma
         /**
          * Parses {@code off}, {@code soft-fail} or {@code hard-fail} (any case).
          *
+         * @param text the setting's text; not null
+         * @return the mode it names
          * @throws IllegalArgumentException for anything else
          */
         public static Mode parse(String text) {
@@ -44,12 +46,25 @@ public record OcspSettings(Mode mode, URI responderUrl, Duration timeout, int ma
             };
         }
 
-        /** The setting's spelling: {@code off}, {@code soft-fail}, {@code hard-fail}. */
+        /**
+         * The setting's spelling: {@code off}, {@code soft-fail}, {@code hard-fail}.
+         *
+         * @return the lower-case, hyphenated name that {@link #parse(String)} accepts
+         */
         public String spelling() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 
+    /**
+     * Creates OCSP settings, checking each value.
+     *
+     * @param mode             what a failed check does; not null
+     * @param responderUrl     an http or https URL with a host, or null to use the certificate's own responder
+     * @param timeout          the most time one OCSP exchange may take; not null, positive
+     * @param maxResponseBytes the largest response read, in bytes; at least 1
+     * @throws IllegalArgumentException if the timeout or size is not positive or the URL is not http(s) with a host
+     */
     public OcspSettings {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(timeout, "timeout");
@@ -68,12 +83,22 @@ public record OcspSettings(Mode mode, URI responderUrl, Duration timeout, int ma
         }
     }
 
-    /** OCSP off. */
+    /**
+     * OCSP off.
+     *
+     * @return settings with {@link Mode#OFF} and the default limits
+     */
     public static OcspSettings off() {
         return new OcspSettings(Mode.OFF, null, DEFAULT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES);
     }
 
-    /** {@code mode} with the certificate's own responder and default limits. */
+    /**
+     * {@code mode} with the certificate's own responder and default limits.
+     *
+     * @param mode what a failed check does; not null
+     * @return settings with no configured responder, {@link #DEFAULT_TIMEOUT} and
+     *         {@link #DEFAULT_MAX_RESPONSE_BYTES}
+     */
     public static OcspSettings of(Mode mode) {
         return new OcspSettings(mode, null, DEFAULT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES);
     }

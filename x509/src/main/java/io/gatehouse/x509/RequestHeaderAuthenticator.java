@@ -74,7 +74,11 @@ public final class RequestHeaderAuthenticator implements Authenticator, HeaderCo
         this.verifierTemplate = verifierTemplate;
     }
 
-    /** A new builder. */
+    /**
+     * A new builder.
+     *
+     * @return a builder with a delegating API server's header defaults and no CA yet
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -106,12 +110,20 @@ public final class RequestHeaderAuthenticator implements Authenticator, HeaderCo
         return current().headers().consumed();
     }
 
-    /** The username headers in force (for diagnostics). */
+    /**
+     * The username headers in force (for diagnostics).
+     *
+     * @return the header names, in the order they are tried
+     */
     public List<String> usernameHeaders() {
         return current().headers().usernames();
     }
 
-    /** The front proxy's CA certificates in force; empty when none is loaded. */
+    /**
+     * The front proxy's CA certificates in force; empty when none is loaded.
+     *
+     * @return the CA certificates, unmodifiable
+     */
     public List<X509Certificate> trustAnchors() {
         X509Authenticator v = current().verifier();
         return v == null ? List.of() : v.trustAnchors();
@@ -200,13 +212,23 @@ public final class RequestHeaderAuthenticator implements Authenticator, HeaderCo
         private Builder() {
         }
 
-        /** The front proxy's CA bundle (PEM), watched for changes: Kubernetes' {@code --requestheader-client-ca-file}. */
+        /**
+         * The front proxy's CA bundle (PEM), watched for changes: Kubernetes' {@code --requestheader-client-ca-file}.
+         *
+         * @param file the PEM bundle, read at build and watched
+         * @return this builder
+         */
         public Builder clientCaFile(Path file) {
             this.clientCaFile = Objects.requireNonNull(file, "file");
             return this;
         }
 
-        /** Fixed front-proxy CAs instead of a file. */
+        /**
+         * Fixed front-proxy CAs instead of a file.
+         *
+         * @param anchors the CA certificates; not null, none null
+         * @return this builder
+         */
         public Builder trustAnchors(List<X509Certificate> anchors) {
             this.trustAnchors = List.copyOf(anchors);
             return this;
@@ -216,75 +238,128 @@ public final class RequestHeaderAuthenticator implements Authenticator, HeaderCo
          * Everything from Kubernetes' {@code extension-apiserver-authentication} ConfigMap written as a YAML file
          * (watched for changes; a bad version keeps the last good one): the CA bundle, the header lists and the
          * allowed names. Excludes the other sources and the list setters.
+         *
+         * @param file the ConfigMap as YAML, read at build and watched
+         * @return this builder
          */
         public Builder configMapFile(Path file) {
             this.configMapFile = Objects.requireNonNull(file, "file");
             return this;
         }
 
-        /** Common names the proxy's certificate may have ({@code --requestheader-allowed-names}); empty: any. */
+        /**
+         * Common names the proxy's certificate may have ({@code --requestheader-allowed-names}); empty: any.
+         *
+         * @param names the allowed common names; empty allows any name the CA signed
+         * @return this builder
+         */
         public Builder allowedNames(Collection<String> names) {
             this.allowedNames = checked(names, "requestheader-allowed-names");
             return this;
         }
 
-        /** Headers naming the user, first non-empty wins ({@code --requestheader-username-headers}). */
+        /**
+         * Headers naming the user, first non-empty wins ({@code --requestheader-username-headers}).
+         *
+         * @param names header names, matched in any case
+         * @return this builder
+         */
         public Builder usernameHeaders(Collection<String> names) {
             this.usernameHeaders = checked(names, "requestheader-username-headers");
             headersSet = true;
             return this;
         }
 
-        /** Headers naming the user's uid ({@code --requestheader-uid-headers}); must include {@code X-Remote-Uid} if any. */
+        /**
+         * Headers naming the user's uid ({@code --requestheader-uid-headers}); must include {@code X-Remote-Uid} if any.
+         *
+         * @param names header names, matched in any case
+         * @return this builder
+         */
         public Builder uidHeaders(Collection<String> names) {
             this.uidHeaders = checked(names, "requestheader-uid-headers");
             headersSet = true;
             return this;
         }
 
-        /** Headers naming groups, all values of all of them ({@code --requestheader-group-headers}). */
+        /**
+         * Headers naming groups, all values of all of them ({@code --requestheader-group-headers}).
+         *
+         * @param names header names, matched in any case
+         * @return this builder
+         */
         public Builder groupHeaders(Collection<String> names) {
             this.groupHeaders = checked(names, "requestheader-group-headers");
             headersSet = true;
             return this;
         }
 
-        /** Header-name prefixes carrying extra attributes ({@code --requestheader-extra-headers-prefix}). */
+        /**
+         * Header-name prefixes carrying extra attributes ({@code --requestheader-extra-headers-prefix}).
+         *
+         * @param prefixes header-name prefixes, matched in any case
+         * @return this builder
+         */
         public Builder extraHeaderPrefixes(Collection<String> prefixes) {
             this.extraPrefixes = checked(prefixes, "requestheader-extra-headers-prefix");
             headersSet = true;
             return this;
         }
 
-        /** The clock for certificate validity; default the system clock. */
+        /**
+         * The clock for certificate validity; default the system clock.
+         *
+         * @param c the clock; not null
+         * @return this builder
+         */
         public Builder clock(Clock c) {
             settings.clock(c);
             this.clock = c;
             return this;
         }
 
-        /** Receives reload events; default {@link AuthenticationListener#logging()}. */
+        /**
+         * Receives reload events; default {@link AuthenticationListener#logging()}.
+         *
+         * @param l the listener; not null
+         * @return this builder
+         */
         public Builder listener(AuthenticationListener l) {
             settings.listener(l);
             this.listener = l;
             return this;
         }
 
-        /** How often the files are checked for changes; zero: never (default one minute). */
+        /**
+         * How often the files are checked for changes; zero: never (default one minute).
+         *
+         * @param interval zero or positive
+         * @return this builder
+         */
         public Builder reloadInterval(Duration interval) {
             settings.reloadInterval(interval);
             this.reloadInterval = interval;
             return this;
         }
 
-        /** The most verified proxy chains cached; zero disables the cache (default 10000). */
+        /**
+         * The most verified proxy chains cached; zero disables the cache (default 10000).
+         *
+         * @param size zero or positive
+         * @return this builder
+         */
         public Builder cacheMaximumSize(long size) {
             settings.cacheMaximumSize(size);
             this.cacheMaximumSize = size;
             return this;
         }
 
-        /** The longest a verified proxy chain is cached; zero disables the cache (default 5 minutes, at most 24h). */
+        /**
+         * The longest a verified proxy chain is cached; zero disables the cache (default 5 minutes, at most 24h).
+         *
+         * @param ttl zero or positive, at most 24 hours
+         * @return this builder
+         */
         public Builder cacheTtl(Duration ttl) {
             settings.cacheTtl(ttl);
             this.cacheTtl = ttl;
@@ -294,6 +369,7 @@ public final class RequestHeaderAuthenticator implements Authenticator, HeaderCo
         /**
          * Builds the authenticator, loading the files now.
          *
+         * @return the authenticator; with a file, it watches the file until closed
          * @throws io.gatehouse.core.ConfigurationException if a file cannot be read or is not valid
          * @throws IllegalStateException                    if not exactly one of a CA file, anchors and a ConfigMap
          *                                                  file is set, if list setters meet a ConfigMap file, or if

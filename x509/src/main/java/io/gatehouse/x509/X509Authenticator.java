@@ -103,7 +103,11 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
         });
     }
 
-    /** A new builder. */
+    /**
+     * A new builder.
+     *
+     * @return a new builder with the defaults; a trust source must still be set
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -188,12 +192,20 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
         return b == null || a.isBefore(b) ? a : b;
     }
 
-    /** The trust anchors in force (for a TLS server's list of acceptable issuers). */
+    /**
+     * The trust anchors in force (for a TLS server's list of acceptable issuers).
+     *
+     * @return the current trust anchors, from the CA file's last good load or as given
+     */
     public List<X509Certificate> trustAnchors() {
         return trust.trustAnchors();
     }
 
-    /** A trust manager for a TLS server that requests client certificates and leaves their judgement to this authenticator. */
+    /**
+     * A trust manager for a TLS server that requests client certificates and leaves their judgement to this authenticator.
+     *
+     * @return a new trust manager that accepts any client chain and advertises {@link #trustAnchors()}
+     */
     public DeferringTrustManager trustManager() {
         return new DeferringTrustManager(this::trustAnchors);
     }
@@ -259,31 +271,56 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
             return this;
         }
 
-        /** The PEM bundle of trusted CAs, watched for changes (Kubernetes' {@code --client-ca-file}). */
+        /**
+         * The PEM bundle of trusted CAs, watched for changes (Kubernetes' {@code --client-ca-file}).
+         *
+         * @param file the PEM file of CA certificates; not null
+         * @return this builder
+         */
         public Builder clientCaFile(Path file) {
             this.clientCaFile = Objects.requireNonNull(file, "file");
             return this;
         }
 
-        /** Fixed trust anchors instead of a file. */
+        /**
+         * Fixed trust anchors instead of a file.
+         *
+         * @param anchors the trusted CA certificates, copied; not null, no element null
+         * @return this builder
+         */
         public Builder trustAnchors(List<X509Certificate> anchors) {
             this.trustAnchors = List.copyOf(anchors);
             return this;
         }
 
-        /** CRL files (PEM or DER), each watched for changes. */
+        /**
+         * CRL files (PEM or DER), each watched for changes.
+         *
+         * @param files the CRL files, copied; not null, no element null
+         * @return this builder
+         */
         public Builder crlFiles(List<Path> files) {
             this.crlFiles = List.copyOf(files);
             return this;
         }
 
-        /** Fixed CRLs, in addition to any CRL files. */
+        /**
+         * Fixed CRLs, in addition to any CRL files.
+         *
+         * @param fixed the CRLs, copied; not null, no element null
+         * @return this builder
+         */
         public Builder crls(List<X509CRL> fixed) {
             this.crls = List.copyOf(fixed);
             return this;
         }
 
-        /** OCSP checking; off by default. */
+        /**
+         * OCSP checking; off by default.
+         *
+         * @param settings the OCSP settings; not null
+         * @return this builder
+         */
         public Builder ocsp(OcspSettings settings) {
             this.ocsp = Objects.requireNonNull(settings, "settings");
             return this;
@@ -292,6 +329,9 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
         /**
          * Only clients whose common name is listed are accepted (Kubernetes' front-proxy {@code Verifier});
          * empty, the default: any.
+         *
+         * @param names the accepted common names, copied; not null, no element null
+         * @return this builder
          */
         public Builder allowedCommonNames(Collection<String> names) {
             this.allowedCommonNames = List.copyOf(names);
@@ -301,31 +341,55 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
         /**
          * The extended key usages (OIDs) of which the chain must allow one; default clientAuth
          * ({@code 1.3.6.1.5.5.7.3.2}); empty: any usage.
+         *
+         * @param oids the extended key usage OIDs in dotted form, copied; not null, no element null
+         * @return this builder
          */
         public Builder requiredExtendedKeyUsages(List<String> oids) {
             this.requiredUsages = List.copyOf(oids);
             return this;
         }
 
-        /** How a verified chain becomes a user; default {@link CommonNameUserConversion#instance()}. */
+        /**
+         * How a verified chain becomes a user; default {@link CommonNameUserConversion#instance()}.
+         *
+         * @param userConversion the conversion; not null
+         * @return this builder
+         */
         public Builder userConversion(UserConversion userConversion) {
             this.conversion = Objects.requireNonNull(userConversion, "userConversion");
             return this;
         }
 
-        /** The clock for validity, CRL and OCSP times; default the system clock. */
+        /**
+         * The clock for validity, CRL and OCSP times; default the system clock.
+         *
+         * @param c the clock; not null
+         * @return this builder
+         */
         public Builder clock(Clock c) {
             this.clock = Objects.requireNonNull(c, "clock");
             return this;
         }
 
-        /** Receives reload events and OCSP soft-fail warnings; default {@link AuthenticationListener#logging()}. */
+        /**
+         * Receives reload events and OCSP soft-fail warnings; default {@link AuthenticationListener#logging()}.
+         *
+         * @param l the listener; not null
+         * @return this builder
+         */
         public Builder listener(AuthenticationListener l) {
             this.listener = Objects.requireNonNull(l, "listener");
             return this;
         }
 
-        /** How often the files are checked for changes; zero: never (default one minute). */
+        /**
+         * How often the files are checked for changes; zero: never (default one minute).
+         *
+         * @param interval the time between checks; not null nor negative
+         * @return this builder
+         * @throws IllegalArgumentException if {@code interval} is negative
+         */
         public Builder reloadInterval(Duration interval) {
             if (interval.isNegative()) {
                 throw new IllegalArgumentException("reloadInterval must not be negative");
@@ -334,7 +398,13 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
             return this;
         }
 
-        /** The most verified chains cached; zero disables the cache (default 10000). */
+        /**
+         * The most verified chains cached; zero disables the cache (default 10000).
+         *
+         * @param size the most cache entries; not negative
+         * @return this builder
+         * @throws IllegalArgumentException if {@code size} is negative
+         */
         public Builder cacheMaximumSize(long size) {
             if (size < 0) {
                 throw new IllegalArgumentException("cacheMaximumSize must not be negative");
@@ -346,6 +416,8 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
         /**
          * The longest a verified chain is cached; zero disables the cache (default 5 minutes).
          *
+         * @param ttl how long a verified chain is reused; not null, from zero to one day
+         * @return this builder
          * @throws IllegalArgumentException if negative or longer than a day
          */
         public Builder cacheTtl(Duration ttl) {
@@ -356,7 +428,13 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
             return this;
         }
 
-        /** The most certificates a client may present (default 10). */
+        /**
+         * The most certificates a client may present (default 10).
+         *
+         * @param length the longest chain accepted, leaf included; at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code length} is less than 1
+         */
         public Builder maxChainLength(int length) {
             if (length < 1) {
                 throw new IllegalArgumentException("maxChainLength must be positive");
@@ -368,6 +446,7 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
         /**
          * Builds the authenticator, loading the files now.
          *
+         * @return a new authenticator; it watches its files until closed
          * @throws io.gatehouse.core.ConfigurationException if a file cannot be read or parsed
          * @throws IllegalStateException                    if neither a CA file nor anchors were given, or both
          */
