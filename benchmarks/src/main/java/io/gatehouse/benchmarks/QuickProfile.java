@@ -89,7 +89,8 @@ public final class QuickProfile {
             new ScalingPair("JwtBenchmark.gatehouseOidcRs256", "JwtBenchmark.rawJcaRs256Verify"),
             new ScalingPair("JwtBenchmark.gatehouseOidcEs256", "JwtBenchmark.rawSunEcEs256Verify"),
             new ScalingPair("X509Benchmark.uncached", "X509Benchmark.rawRsaVerifyOfTbs"),
-            new ScalingPair("X509Benchmark.cached", "TokenCacheBenchmark.baselineHmacPlusCaffeineHit"));
+            new ScalingPair("X509Benchmark.cached", "TokenCacheBenchmark.baselineHmacPlusCaffeineHit"),
+            new ScalingPair("MetricsBenchmark.chainCacheHitWithMetrics", "TokenCacheBenchmark.baselineHmacPlusCaffeineHit"));
 
     /** A row whose scaling is below this share of its floor's is flagged. */
     private static final double SCALING_FLAG = 0.90;
