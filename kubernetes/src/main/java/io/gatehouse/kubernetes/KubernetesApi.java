@@ -80,7 +80,11 @@ public final class KubernetesApi implements AutoCloseable {
         }, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** A builder; exactly one of {@code kubeconfig}, {@code autoConfigured} or {@code client} must be chosen. */
+    /**
+     * A builder; exactly one of {@code kubeconfig}, {@code autoConfigured} or {@code client} must be chosen.
+     *
+     * @return a new builder with no connection source chosen
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -89,6 +93,7 @@ public final class KubernetesApi implements AutoCloseable {
      * The bootstrap token Secrets of {@code kube-system}, from a shared informer started by the first call.
      * The store is owned by this object: closing an authenticator built on it does not stop the informer.
      *
+     * @return the store, shared by every caller
      * @throws IllegalStateException if this object was closed
      */
     public synchronized BootstrapTokenStore bootstrapTokenStore() {
@@ -106,6 +111,7 @@ public final class KubernetesApi implements AutoCloseable {
      * The service account token getter ({@code --service-account-lookup}), from shared informers over
      * ServiceAccounts, Secrets, Pods and Nodes started by the first call.
      *
+     * @return the lookup, shared by every caller
      * @throws IllegalStateException if this object was closed
      */
     public synchronized ServiceAccountLookup serviceAccountLookup() {
@@ -124,7 +130,11 @@ public final class KubernetesApi implements AutoCloseable {
         return serviceAccountLookup;
     }
 
-    /** Whether every informer started so far has synced and watched within the staleness bound. */
+    /**
+     * Whether every informer started so far has synced and watched within the staleness bound.
+     *
+     * @return ready, or one sentence per cache that is not
+     */
     public KubernetesApiHealth health() {
         Instant now = clock.instant();
         List<String> problems = new ArrayList<>();
@@ -142,7 +152,11 @@ public final class KubernetesApi implements AutoCloseable {
         return caches.stream().allMatch(ObjectCache::watching);
     }
 
-    /** The API server's URL, for logs. */
+    /**
+     * The API server's URL, for logs.
+     *
+     * @return the URL the client connects to
+     */
     public String masterUrl() {
         return client.getConfiguration().getMasterUrl();
     }
@@ -195,6 +209,8 @@ public final class KubernetesApi implements AutoCloseable {
          * Connects as the kubeconfig file says (its current context), as {@code --kubeconfig} and
          * {@code --authentication-kubeconfig} do.
          *
+         * @param file the kubeconfig; its current context is used
+         * @return this builder
          * @throws NullPointerException if {@code file} is null
          */
         public Builder kubeconfig(Path file) {
@@ -205,6 +221,8 @@ public final class KubernetesApi implements AutoCloseable {
         /**
          * Connects as fabric8 configures itself: {@code KUBECONFIG} or {@code ~/.kube/config} when present, else the
          * in-cluster service account ({@code KUBERNETES_SERVICE_HOST} and the mounted token and CA).
+         *
+         * @return this builder
          */
         public Builder autoConfigured() {
             this.autoConfigured = true;
@@ -215,6 +233,8 @@ public final class KubernetesApi implements AutoCloseable {
          * Uses a ready client. It is not closed by {@link KubernetesApi#close()}. It must not authenticate with a
          * token that this Gatehouse chain judges through the same lookups, or lookups would recurse.
          *
+         * @param ready a configured client; the caller keeps owning it
+         * @return this builder
          * @throws NullPointerException if {@code client} is null
          */
         public Builder client(KubernetesClient ready) {
@@ -222,7 +242,12 @@ public final class KubernetesApi implements AutoCloseable {
             return this;
         }
 
-        /** The clock staleness is measured with; the system UTC clock by default. */
+        /**
+         * The clock staleness is measured with; the system UTC clock by default.
+         *
+         * @param c the clock; not null
+         * @return this builder
+         */
         public Builder clock(Clock c) {
             this.clock = Objects.requireNonNull(c, "clock");
             return this;
@@ -232,6 +257,8 @@ public final class KubernetesApi implements AutoCloseable {
          * How long an informer's watch may be down before {@link KubernetesApi#health()} reports its cache stale;
          * 60 seconds ({@link KubernetesApi#DEFAULT_STALE_AFTER}) by default.
          *
+         * @param bound how long a watch may be down before the caches count as stale; positive
+         * @return this builder
          * @throws IllegalArgumentException if {@code bound} is not positive
          */
         public Builder staleAfter(Duration bound) {
@@ -246,6 +273,7 @@ public final class KubernetesApi implements AutoCloseable {
          * Builds the client (unless one was handed in). Nothing is contacted yet: informers start with the first
          * {@link KubernetesApi#bootstrapTokenStore()} or {@link KubernetesApi#serviceAccountLookup()}.
          *
+         * @return the API, its informers started on first use
          * @throws IllegalStateException  if not exactly one connection source was chosen
          * @throws ConfigurationException if the kubeconfig file cannot be read or is not a kubeconfig
          */

@@ -15,7 +15,12 @@ import java.util.Objects;
  */
 public record KubernetesApiHealth(boolean ready, List<String> problems) {
 
-    /** Copies {@code problems}; {@code ready} must be true exactly when there are none. */
+    /**
+     * Copies {@code problems}; {@code ready} must be true exactly when there are none.
+     *
+     * @param ready    whether there are no problems
+     * @param problems one sentence per unhealthy cache; empty when ready
+     */
     public KubernetesApiHealth {
         problems = List.copyOf(Objects.requireNonNull(problems, "problems"));
         if (ready != problems.isEmpty()) {

@@ -32,6 +32,10 @@ public final class JwtIssuer {
     /** A {@code claimValidationRules} entry of the claim form: the claim must be a string equal to the value. */
     public record RequiredClaim(String claim, String requiredValue) {
         /**
+         * Checks the values.
+         *
+         * @param claim         the claim name
+         * @param requiredValue the string the claim must equal
          * @throws NullPointerException if either is null
          */
         public RequiredClaim {
@@ -86,57 +90,102 @@ public final class JwtIssuer {
         this.source = b.source;
     }
 
-    /** A builder for the issuer at {@code url} (exact string, as tokens carry it). */
+    /**
+     * A builder for the issuer at {@code url} (exact string, as tokens carry it).
+     *
+     * @param url the issuer URL, compared with tokens' {@code iss} as an exact string
+     * @return a new builder for that issuer
+     */
     public static Builder builder(String url) {
         return new Builder(url);
     }
 
-    /** The issuer URL. */
+    /**
+     * The issuer URL.
+     *
+     * @return the issuer URL, never null
+     */
     public String url() {
         return url;
     }
 
-    /** The discovery URL, or null for {@code <url>/.well-known/openid-configuration}. */
+    /**
+     * The discovery URL, or null for {@code <url>/.well-known/openid-configuration}.
+     *
+     * @return the discovery URL, or null when derived from the issuer URL
+     */
     public String discoveryUrl() {
         return discoveryUrl;
     }
 
-    /** The accepted audiences (match any). */
+    /**
+     * The accepted audiences (match any).
+     *
+     * @return the audiences, unmodifiable, in configured order
+     */
     public List<String> audiences() {
         return audiences;
     }
 
-    /** The claim-form validation rules, in order. */
+    /**
+     * The claim-form validation rules, in order.
+     *
+     * @return the rules, unmodifiable
+     */
     public List<RequiredClaim> requiredClaims() {
         return requiredClaims;
     }
 
-    /** The username claim. */
+    /**
+     * The username claim.
+     *
+     * @return the claim name, or null when a CEL expression maps the username
+     */
     public String usernameClaim() {
         return usernameClaim;
     }
 
-    /** The username prefix; empty for none. */
+    /**
+     * The username prefix; empty for none.
+     *
+     * @return the prefix; empty for none, null with a username expression
+     */
     public String usernamePrefix() {
         return usernamePrefix;
     }
 
-    /** The groups claim, or null. */
+    /**
+     * The groups claim, or null.
+     *
+     * @return the claim name, or null
+     */
     public String groupsClaim() {
         return groupsClaim;
     }
 
-    /** The groups prefix; empty for none. */
+    /**
+     * The groups prefix; empty for none.
+     *
+     * @return the prefix; empty for none
+     */
     public String groupsPrefix() {
         return groupsPrefix;
     }
 
-    /** The uid claim, or null. */
+    /**
+     * The uid claim, or null.
+     *
+     * @return the claim name, or null
+     */
     public String uidClaim() {
         return uidClaim;
     }
 
-    /** The allowed signing algorithms' names, in the configured order. */
+    /**
+     * The allowed signing algorithms' names, in the configured order.
+     *
+     * @return the algorithm names, unmodifiable
+     */
     public List<String> signingAlgorithms() {
         return signingAlgorithmNames;
     }
@@ -205,99 +254,185 @@ public final class JwtIssuer {
             }
         }
 
-        /** Where discovery is fetched instead of {@code <url>/.well-known/openid-configuration}; used verbatim. */
+        /**
+         * Where discovery is fetched instead of {@code <url>/.well-known/openid-configuration}; used verbatim.
+         *
+         * @param discoveryUrl an https URL, different from the issuer URL
+         * @return this builder
+         */
         public Builder discoveryUrl(String discoveryUrl) {
             this.discoveryUrl = discoveryUrl;
             return this;
         }
 
-        /** PEM certificates trusted for discovery and JWKS (instead of the JDK's roots); null for the roots. */
+        /**
+         * PEM certificates trusted for discovery and JWKS (instead of the JDK's roots); null for the roots.
+         *
+         * @param pem one or more PEM certificates, or null for the JDK's roots
+         * @return this builder
+         */
         public Builder certificateAuthority(String pem) {
             this.certificateAuthority = pem;
             return this;
         }
 
-        /** Adds accepted audiences (a token needs one of them). */
+        /**
+         * Adds accepted audiences (a token needs one of them).
+         *
+         * @param more audiences to accept, none empty
+         * @return this builder
+         */
         public Builder audiences(String... more) {
             audiences.addAll(List.of(more));
             return this;
         }
 
-        /** Adds accepted audiences. */
+        /**
+         * Adds accepted audiences.
+         *
+         * @param more audiences to accept, none empty
+         * @return this builder
+         */
         public Builder audiences(Collection<String> more) {
             audiences.addAll(more);
             return this;
         }
 
-        /** {@code ""} or {@code MatchAny}; required to be {@code MatchAny} with several audiences. */
+        /**
+         * {@code ""} or {@code MatchAny}; required to be {@code MatchAny} with several audiences.
+         *
+         * @param policy {@code ""} or {@code MatchAny}
+         * @return this builder
+         */
         public Builder audienceMatchPolicy(String policy) {
             this.audienceMatchPolicy = policy == null ? "" : policy;
             return this;
         }
 
-        /** The username claim and its prefix ({@code ""} for none); required. */
+        /**
+         * The username claim and its prefix ({@code ""} for none); required.
+         *
+         * @param claim the claim holding the username
+         * @param prefix prepended to it; {@code ""} for none (Kubernetes requires it to be given)
+         * @return this builder
+         */
         public Builder username(String claim, String prefix) {
             this.usernameClaim = claim;
             this.usernamePrefix = prefix;
             return this;
         }
 
-        /** The groups claim (a string or an array of strings) and its prefix ({@code ""} for none). */
+        /**
+         * The groups claim (a string or an array of strings) and its prefix ({@code ""} for none).
+         *
+         * @param claim the claim holding the groups
+         * @param prefix prepended to each group; {@code ""} for none
+         * @return this builder
+         */
         public Builder groups(String claim, String prefix) {
             this.groupsClaim = claim;
             this.groupsPrefix = prefix;
             return this;
         }
 
-        /** The uid claim (a string). */
+        /**
+         * The uid claim (a string).
+         *
+         * @param claim the claim holding the uid
+         * @return this builder
+         */
         public Builder uid(String claim) {
             this.uidClaim = claim;
             return this;
         }
 
-        /** The username as a CEL expression over {@code claims} (must return a non-empty string; no prefix). */
+        /**
+         * The username as a CEL expression over {@code claims} (must return a non-empty string; no prefix).
+         *
+         * @param expression the CEL expression, compiled at {@link #build()}
+         * @return this builder
+         */
         public Builder usernameExpression(String expression) {
             this.usernameExpression = expression;
             return this;
         }
 
-        /** The groups as a CEL expression over {@code claims} (a string, a list of strings, or null). */
+        /**
+         * The groups as a CEL expression over {@code claims} (a string, a list of strings, or null).
+         *
+         * @param expression the CEL expression, compiled at {@link #build()}
+         * @return this builder
+         */
         public Builder groupsExpression(String expression) {
             this.groupsExpression = expression;
             return this;
         }
 
-        /** The uid as a CEL expression over {@code claims} (a string). */
+        /**
+         * The uid as a CEL expression over {@code claims} (a string).
+         *
+         * @param expression the CEL expression, compiled at {@link #build()}
+         * @return this builder
+         */
         public Builder uidExpression(String expression) {
             this.uidExpression = expression;
             return this;
         }
 
-        /** Adds an {@code extra} mapping: a domain-prefixed key and a CEL expression (a string or list of strings). */
+        /**
+         * Adds an {@code extra} mapping: a domain-prefixed key and a CEL expression (a string or list of strings).
+         *
+         * @param key the extra key: domain-prefixed, lower case, not under k8s.io or kubernetes.io
+         * @param valueExpression the CEL expression, compiled at {@link #build()}
+         * @return this builder
+         */
         public Builder extra(String key, String valueExpression) {
             extra.add(new String[] {key, valueExpression});
             return this;
         }
 
-        /** Adds a CEL claim validation rule (must return bool); {@code message} is reported when it is false. */
+        /**
+         * Adds a CEL claim validation rule (must return bool); {@code message} is reported when it is false.
+         *
+         * @param expression the CEL expression, compiled at {@link #build()}
+         * @param message the rejection's text when the rule is false; empty for Kubernetes' default
+         * @return this builder
+         */
         public Builder claimValidationRule(String expression, String message) {
             claimRules.add(new String[] {expression, message == null ? "" : message});
             return this;
         }
 
-        /** Adds a CEL user validation rule over {@code user} (must return bool); {@code message} when false. */
+        /**
+         * Adds a CEL user validation rule over {@code user} (must return bool); {@code message} when false.
+         *
+         * @param expression the CEL expression over {@code user}, compiled at {@link #build()}
+         * @param message the rejection's text when the rule is false; empty for Kubernetes' default
+         * @return this builder
+         */
         public Builder userValidationRule(String expression, String message) {
             userRules.add(new String[] {expression, message == null ? "" : message});
             return this;
         }
 
-        /** Adds a rule: {@code claim} must be a string equal to {@code requiredValue}. */
+        /**
+         * Adds a rule: {@code claim} must be a string equal to {@code requiredValue}.
+         *
+         * @param claim the claim name
+         * @param requiredValue the string the claim must equal
+         * @return this builder
+         */
         public Builder requiredClaim(String claim, String requiredValue) {
             requiredClaims.add(new RequiredClaim(claim, requiredValue));
             return this;
         }
 
-        /** Replaces the allowed algorithms (RS/ES/PS 256/384/512; HMAC, EdDSA and none never). */
+        /**
+         * Replaces the allowed algorithms (RS/ES/PS 256/384/512; HMAC, EdDSA and none never).
+         *
+         * @param names JWS algorithm names
+         * @return this builder
+         */
         public Builder signingAlgorithms(Collection<String> names) {
             signingAlgorithms.clear();
             signingAlgorithms.addAll(names);
@@ -308,6 +443,8 @@ public final class JwtIssuer {
          * Trusts a fixed key instead of discovery (Kubernetes' {@code KeySet} option).
          *
          * @param kid the key id tokens name; null for a key tried on tokens without kid
+         * @param key an RSA or EC public key
+         * @return this builder
          */
         public Builder staticKey(String kid, PublicKey key) {
             staticKeys.put(kid, Objects.requireNonNull(key, "key"));
@@ -323,6 +460,7 @@ public final class JwtIssuer {
         /**
          * Validates and builds.
          *
+         * @return the issuer, validated and with its CEL expressions compiled
          * @throws ConfigurationException with every problem, in Kubernetes' words, naming the first field
          */
         public JwtIssuer build() {
