@@ -21,6 +21,11 @@ public record TokenCachePolicy(Duration successTtl, Duration failureTtl, long ma
     public static final TokenCachePolicy DISABLED = new TokenCachePolicy(Duration.ZERO, Duration.ZERO, 0);
 
     /**
+     * Checks and copies the components.
+     *
+     * @param successTtl how long a success is reused; zero disables caching successes
+     * @param failureTtl how long a rejection or an unrecognised token is reused; zero disables it
+     * @param maximumSize the most entries kept; older, rarely used ones are evicted first
      * @throws IllegalArgumentException if a TTL is negative or the size is negative
      */
     public TokenCachePolicy {

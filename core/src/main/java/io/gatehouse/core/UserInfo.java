@@ -25,6 +25,10 @@ public record UserInfo(String name, String uid, List<String> groups, Map<String,
     /**
      * Creates an immutable user.
      *
+     * @param name the user name, e.g. {@code system:serviceaccount:default:builder}; never null
+     * @param uid the user's unique id, empty when the credential carries none; never null
+     * @param groups groups in the order the credential lists them; never null, no null elements
+     * @param extra extra attributes, keys lower case; never null, no null keys or values
      * @throws NullPointerException     if any argument, group, key or value is null
      * @throws IllegalArgumentException if an extra key is not lower case
      */

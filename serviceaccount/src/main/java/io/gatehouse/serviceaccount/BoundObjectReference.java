@@ -23,6 +23,11 @@ public record BoundObjectReference(Kind kind, String name, String uid) {
     }
 
     /**
+     * Checks and copies the components.
+     *
+     * @param kind the object's kind
+     * @param name its name (in the service account's namespace, except nodes); never null or empty
+     * @param uid its UID; never null or empty
      * @throws IllegalArgumentException if name or uid is empty
      */
     public BoundObjectReference {

@@ -16,7 +16,14 @@ import java.util.Objects;
  */
 public record IssuedToken(String token, Instant expirationTimestamp, String credentialId, List<String> warnings) {
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param token the signed JWT; a secret: never logged, and left out of {@link #toString()}
+     * @param expirationTimestamp now plus the granted lifetime (not the extended one; see the issuer)
+     * @param credentialId {@code JTI=<jti>}, the credential id Kubernetes audits
+     * @param warnings warnings for the caller, e.g. a shortened lifetime
+     */
     public IssuedToken {
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(expirationTimestamp, "expirationTimestamp");

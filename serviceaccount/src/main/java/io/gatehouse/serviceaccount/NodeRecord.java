@@ -12,7 +12,13 @@ import java.util.Objects;
  */
 public record NodeRecord(String name, String uid, Instant deletionTimestamp) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param name its name; never null
+     * @param uid its UID; never null
+     * @param deletionTimestamp when deletion began, or null
+     */
     public NodeRecord {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(uid, "uid");

@@ -13,7 +13,14 @@ import java.util.Objects;
  */
 public record PodRecord(String namespace, String name, String uid, Instant deletionTimestamp) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param namespace its namespace; never null
+     * @param name its name; never null
+     * @param uid its UID; never null
+     * @param deletionTimestamp when deletion began, or null
+     */
     public PodRecord {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(name, "name");

@@ -27,7 +27,16 @@ public record SecretRecord(String namespace, String name, String uid, Instant de
     /** The day (UTC, {@code YYYY-MM-DD}) a legacy token was last used. */
     public static final String LEGACY_TOKEN_LAST_USED_LABEL = "kubernetes.io/legacy-token-last-used";
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param namespace its namespace; never null
+     * @param name its name; never null
+     * @param uid its UID; never null
+     * @param deletionTimestamp when deletion began, or null
+     * @param labels its labels, e.g. {@link #LEGACY_TOKEN_INVALID_SINCE_LABEL}
+     * @param token {@code data["token"]} of a legacy token secret; empty when none
+     */
     public SecretRecord {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(name, "name");

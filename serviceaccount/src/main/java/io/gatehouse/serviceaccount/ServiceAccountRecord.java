@@ -16,7 +16,15 @@ import java.util.Objects;
 public record ServiceAccountRecord(String namespace, String name, String uid, Instant deletionTimestamp,
                                    List<String> secretNames) {
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param namespace its namespace; never null
+     * @param name its name; never null
+     * @param uid its UID; never null
+     * @param deletionTimestamp when deletion began, or null when it is not being deleted
+     * @param secretNames the secrets its {@code secrets} field lists (auto-generated legacy token secrets)
+     */
     public ServiceAccountRecord {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(name, "name");

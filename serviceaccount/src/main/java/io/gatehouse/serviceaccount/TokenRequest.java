@@ -25,6 +25,13 @@ public record TokenRequest(String namespace, String serviceAccountName, String s
     /**
      * Validates as Kubernetes' TokenRequest validation does.
      *
+     * @param namespace the service account's namespace; never null or empty
+     * @param serviceAccountName the service account's name; never null or empty
+     * @param serviceAccountUid the service account's UID; never null or empty
+     * @param audiences the audiences; empty means the issuer's API audiences
+     * @param expirationSeconds the requested lifetime; at least 600, at most 2^32
+     * @param boundObject the object the token is bound to, or null
+     * @param podNode for a pod-bound token, the pod's node (embedded, as Kubernetes' {@code ServiceAccountTokenPodNodeInfo}); null otherwise
      * @throws IllegalArgumentException with Kubernetes' message, e.g. "may not specify a duration less than 10 minutes"
      */
     public TokenRequest {
