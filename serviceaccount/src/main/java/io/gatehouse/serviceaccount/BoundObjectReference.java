@@ -37,17 +37,35 @@ public record BoundObjectReference(Kind kind, String name, String uid) {
         }
     }
 
-    /** A pod reference. */
+    /**
+     * A pod reference.
+     *
+     * @param name the pod's name, in the service account's namespace
+     * @param uid the pod's UID
+     * @return the reference
+     */
     public static BoundObjectReference pod(String name, String uid) {
         return new BoundObjectReference(Kind.POD, name, uid);
     }
 
-    /** A secret reference. */
+    /**
+     * A secret reference.
+     *
+     * @param name the secret's name, in the service account's namespace
+     * @param uid the secret's UID
+     * @return the reference
+     */
     public static BoundObjectReference secret(String name, String uid) {
         return new BoundObjectReference(Kind.SECRET, name, uid);
     }
 
-    /** A node reference. */
+    /**
+     * A node reference.
+     *
+     * @param name the node's name
+     * @param uid the node's UID
+     * @return the reference
+     */
     public static BoundObjectReference node(String name, String uid) {
         return new BoundObjectReference(Kind.NODE, name, uid);
     }

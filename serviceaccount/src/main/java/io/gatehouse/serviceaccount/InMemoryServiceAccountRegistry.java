@@ -25,46 +25,89 @@ public final class InMemoryServiceAccountRegistry implements ServiceAccountLooku
     public InMemoryServiceAccountRegistry() {
     }
 
-    /** Adds or replaces a service account. */
+    /**
+     * Adds or replaces a service account.
+     *
+     * @param serviceAccount the record, keyed by its namespace and name
+     * @return this registry
+     */
     public InMemoryServiceAccountRegistry put(ServiceAccountRecord serviceAccount) {
         serviceAccounts.put(key(serviceAccount.namespace(), serviceAccount.name()), serviceAccount);
         return this;
     }
 
-    /** Adds or replaces a secret. */
+    /**
+     * Adds or replaces a secret.
+     *
+     * @param secret the record, keyed by its namespace and name
+     * @return this registry
+     */
     public InMemoryServiceAccountRegistry put(SecretRecord secret) {
         secrets.put(key(secret.namespace(), secret.name()), secret);
         return this;
     }
 
-    /** Adds or replaces a pod. */
+    /**
+     * Adds or replaces a pod.
+     *
+     * @param pod the record, keyed by its namespace and name
+     * @return this registry
+     */
     public InMemoryServiceAccountRegistry put(PodRecord pod) {
         pods.put(key(pod.namespace(), pod.name()), pod);
         return this;
     }
 
-    /** Adds or replaces a node. */
+    /**
+     * Adds or replaces a node.
+     *
+     * @param node the record, keyed by its name
+     * @return this registry
+     */
     public InMemoryServiceAccountRegistry put(NodeRecord node) {
         nodes.put(node.name(), node);
         return this;
     }
 
-    /** Removes a service account; true if there was one. */
+    /**
+     * Removes a service account; true if there was one.
+     *
+     * @param namespace the service account's namespace
+     * @param name its name
+     * @return whether one was removed
+     */
     public boolean removeServiceAccount(String namespace, String name) {
         return serviceAccounts.remove(key(namespace, name)) != null;
     }
 
-    /** Removes a secret; true if there was one. */
+    /**
+     * Removes a secret; true if there was one.
+     *
+     * @param namespace the secret's namespace
+     * @param name its name
+     * @return whether one was removed
+     */
     public boolean removeSecret(String namespace, String name) {
         return secrets.remove(key(namespace, name)) != null;
     }
 
-    /** Removes a pod; true if there was one. */
+    /**
+     * Removes a pod; true if there was one.
+     *
+     * @param namespace the pod's namespace
+     * @param name its name
+     * @return whether one was removed
+     */
     public boolean removePod(String namespace, String name) {
         return pods.remove(key(namespace, name)) != null;
     }
 
-    /** Removes a node; true if there was one. */
+    /**
+     * Removes a node; true if there was one.
+     *
+     * @param name the node's name
+     * @return whether one was removed
+     */
     public boolean removeNode(String name) {
         return nodes.remove(name) != null;
     }

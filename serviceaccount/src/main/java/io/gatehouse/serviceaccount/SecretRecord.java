@@ -45,23 +45,45 @@ public record SecretRecord(String namespace, String name, String uid, Instant de
         token = token == null ? new byte[0] : token.clone();
     }
 
-    /** A live secret holding a legacy token. */
+    /**
+     * A live secret holding a legacy token.
+     *
+     * @param namespace the secret's namespace
+     * @param name its name
+     * @param uid its UID
+     * @param token the token stored in it (its {@code data["token"]})
+     * @return a secret with no labels and no deletion timestamp
+     */
     public static SecretRecord ofLegacyToken(String namespace, String name, String uid, String token) {
         return new SecretRecord(namespace, name, uid, null, Map.of(), token.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A copy of the stored token. */
+    /**
+     * A copy of the stored token.
+     *
+     * @return the token's UTF-8 bytes, a fresh copy; empty when none
+     */
     @Override
     public byte[] token() {
         return token.clone();
     }
 
-    /** Returns a copy with {@code labels}. */
+    /**
+     * Returns a copy with {@code labels}.
+     *
+     * @param newLabels the labels, replacing the current ones
+     * @return the copy
+     */
     public SecretRecord withLabels(Map<String, String> newLabels) {
         return new SecretRecord(namespace, name, uid, deletionTimestamp, newLabels, token);
     }
 
-    /** Returns a copy with {@code deletedAt} as its deletion timestamp. */
+    /**
+     * Returns a copy with {@code deletedAt} as its deletion timestamp.
+     *
+     * @param deletedAt when deletion began, or null for a live secret
+     * @return the copy
+     */
     public SecretRecord withDeletionTimestamp(Instant deletedAt) {
         return new SecretRecord(namespace, name, uid, deletedAt, labels, token);
     }

@@ -45,17 +45,29 @@ public final class ServiceAccountDiscovery {
         this.jwks = jwks;
     }
 
-    /** A builder; {@code issuer} and at least one key are required. */
+    /**
+     * A builder; {@code issuer} and at least one key are required.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The discovery document (JSON). */
+    /**
+     * The discovery document (JSON).
+     *
+     * @return the document, as kube-apiserver serves it at {@code /.well-known/openid-configuration}
+     */
     public String openIdConfiguration() {
         return configuration;
     }
 
-    /** The JWKS (JSON): every verification key, public members only, with {@code use}, {@code alg} and {@code kid}. */
+    /**
+     * The JWKS (JSON): every verification key, public members only, with {@code use}, {@code alg} and {@code kid}.
+     *
+     * @return the key set, as kube-apiserver serves it at {@code /openid/v1/jwks}
+     */
     public String jwks() {
         return jwks;
     }
@@ -69,7 +81,12 @@ public final class ServiceAccountDiscovery {
         private Builder() {
         }
 
-        /** The issuer URL (https); required. */
+        /**
+         * The issuer URL (https); required.
+         *
+         * @param url the issuer URL, as tokens carry it in {@code iss}
+         * @return this builder
+         */
         public Builder issuer(String url) {
             this.issuer = url;
             return this;
@@ -78,13 +95,21 @@ public final class ServiceAccountDiscovery {
         /**
          * The {@code jwks_uri} ({@code --service-account-jwks-uri}, https only); default: the issuer's
          * origin with {@value #JWKS_PATH}, where kube-apiserver itself serves it.
+         *
+         * @param uri an https URL
+         * @return this builder
          */
         public Builder jwksUri(String uri) {
             this.jwksUri = uri;
             return this;
         }
 
-        /** Adds public keys to publish (all keys tokens may be signed with, including ones being rotated out). */
+        /**
+         * Adds public keys to publish (all keys tokens may be signed with, including ones being rotated out).
+         *
+         * @param more RSA or EC public keys
+         * @return this builder
+         */
         public Builder keys(List<? extends PublicKey> more) {
             for (PublicKey k : more) {
                 keys.add(Objects.requireNonNull(k, "keys element"));
@@ -95,6 +120,7 @@ public final class ServiceAccountDiscovery {
         /**
          * Validates and renders.
          *
+         * @return the rendered documents
          * @throws ConfigurationException naming {@code issuer}, {@code jwksUri} or {@code keys}
          */
         public ServiceAccountDiscovery build() {

@@ -84,6 +84,8 @@ public final class ServiceAccountKeys {
      *
      * @param pem    the PEM text
      * @param source what to name in errors (a file name)
+     *
+     * @return the keys, in the order they appear
      * @throws ConfigurationException if the text holds no RSA or ECDSA key
      */
     public static List<PublicKey> parsePublicKeys(String pem, String source) {
@@ -104,6 +106,8 @@ public final class ServiceAccountKeys {
      * The first private key in a file and its public key, as {@code --service-account-signing-key-file}
      * reads it; used to issue tokens.
      *
+     * @param file the PEM file
+     * @return the private key and the public key derived from it
      * @throws ConfigurationException if the file cannot be read or holds no RSA or ECDSA private key
      */
     public static KeyPair readSigningKey(Path file) {
@@ -113,6 +117,9 @@ public final class ServiceAccountKeys {
     /**
      * The first private key in PEM text and its public key; see {@link #readSigningKey(Path)}.
      *
+     * @param pem the PEM text
+     * @param source what to name in errors (a file name)
+     * @return the private key and the public key derived from it
      * @throws ConfigurationException if the text holds no RSA or ECDSA private key
      */
     public static KeyPair parseSigningKey(String pem, String source) {

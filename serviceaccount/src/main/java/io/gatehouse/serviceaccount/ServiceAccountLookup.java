@@ -23,21 +23,46 @@ public interface ServiceAccountLookup {
     /**
      * No lookup: tokens are judged by signature, time and claims only. For bound tokens that is what a
      * server without an API has to do; for legacy tokens it is Kubernetes' {@code --service-account-lookup=false}.
+     *
+     * @return the lookup that finds nothing to check and lets every verified token through
      */
     static ServiceAccountLookup none() {
         return NoLookup.INSTANCE;
     }
 
-    /** The service account {@code namespace/name}, or empty when it does not exist. */
+    /**
+     * The service account {@code namespace/name}, or empty when it does not exist.
+     *
+     * @param namespace the namespace the token names
+     * @param name the service account's name
+     * @return the record, or empty
+     */
     Optional<ServiceAccountRecord> serviceAccount(String namespace, String name);
 
-    /** The secret {@code namespace/name}, or empty when it does not exist. */
+    /**
+     * The secret {@code namespace/name}, or empty when it does not exist.
+     *
+     * @param namespace the namespace the token names
+     * @param name the secret's name
+     * @return the record, or empty
+     */
     Optional<SecretRecord> secret(String namespace, String name);
 
-    /** The pod {@code namespace/name}, or empty when it does not exist. */
+    /**
+     * The pod {@code namespace/name}, or empty when it does not exist.
+     *
+     * @param namespace the namespace the token names
+     * @param name the pod's name
+     * @return the record, or empty
+     */
     Optional<PodRecord> pod(String namespace, String name);
 
-    /** The node {@code name}, or empty when it does not exist. */
+    /**
+     * The node {@code name}, or empty when it does not exist.
+     *
+     * @param name the node's name
+     * @return the record, or empty
+     */
     Optional<NodeRecord> node(String name);
 
     /**
@@ -45,6 +70,10 @@ public interface ServiceAccountLookup {
      * {@link SecretRecord#LEGACY_TOKEN_LAST_USED_LABEL} holds neither that day nor the next. Kubernetes patches the
      * label here, at most about once a day; an implementation that cannot record it does nothing. Must not
      * throw (a failure is only worth a log line, as in Kubernetes).
+     *
+     * @param namespace the secret's namespace
+     * @param name the secret's name
+     * @param day the day of use, in UTC
      */
     default void legacyTokenUsed(String namespace, String name, LocalDate day) {
     }

@@ -13,6 +13,8 @@ public interface ServiceAccountLookupSource {
      * Kubernetes' service account token getter over the API server {@code kubeconfig} names. The caller owns the
      * lookup: it is {@link AutoCloseable} and closing it releases the connection once nothing else uses it.
      *
+     * @param kubeconfig the kubeconfig naming the API server and the credentials to read it with
+     * @return the lookup, its informers started on first use
      * @throws io.gatehouse.core.ConfigurationException if the kubeconfig cannot be read or used
      */
     ServiceAccountLookup lookup(Path kubeconfig);

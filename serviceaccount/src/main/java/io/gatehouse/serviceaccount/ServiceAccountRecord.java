@@ -32,7 +32,14 @@ public record ServiceAccountRecord(String namespace, String name, String uid, In
         secretNames = List.copyOf(secretNames);
     }
 
-    /** A live service account with no listed secrets. */
+    /**
+     * A live service account with no listed secrets.
+     *
+     * @param namespace its namespace
+     * @param name its name
+     * @param uid its UID
+     * @return the record
+     */
     public static ServiceAccountRecord of(String namespace, String name, String uid) {
         return new ServiceAccountRecord(namespace, name, uid, null, List.of());
     }

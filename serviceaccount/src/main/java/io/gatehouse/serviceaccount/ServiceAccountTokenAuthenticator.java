@@ -103,7 +103,11 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
         this.bound = new BoundTokenValidator(b.lookup, events);
     }
 
-    /** A builder; {@code keys} (or {@code keyFiles}) and {@code issuers} are required. */
+    /**
+     * A builder; {@code keys} (or {@code keyFiles}) and {@code issuers} are required.
+     *
+     * @return a new builder with Kubernetes' defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -131,7 +135,11 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
         }
     }
 
-    /** The API audiences (the implicit audiences of legacy tokens and of requests that name none). */
+    /**
+     * The API audiences (the implicit audiences of legacy tokens and of requests that name none).
+     *
+     * @return the audiences, unmodifiable
+     */
     public List<String> apiAudiences() {
         return apiAudiences;
     }
@@ -245,7 +253,12 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
         private Builder() {
         }
 
-        /** Adds trusted public keys (RSA or EC P-256/384/521). */
+        /**
+         * Adds trusted public keys (RSA or EC P-256/384/521).
+         *
+         * @param more the keys
+         * @return this builder
+         */
         public Builder keys(Collection<? extends PublicKey> more) {
             for (PublicKey k : more) {
                 keys.add(Objects.requireNonNull(k, "keys element"));
@@ -253,7 +266,12 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
             return this;
         }
 
-        /** Adds PEM key files, as {@code --service-account-key-file}; read by {@link #build()}. */
+        /**
+         * Adds PEM key files, as {@code --service-account-key-file}; read by {@link #build()}.
+         *
+         * @param files PEM files of public keys, certificates or private keys (their public half), as {@link ServiceAccountKeys#readPublicKeys} reads them
+         * @return this builder
+         */
         public Builder keyFiles(Collection<Path> files) {
             for (Path f : files) {
                 keyFiles.add(Objects.requireNonNull(f, "keyFiles element"));
@@ -264,19 +282,32 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
         /**
          * The accepted bound-token issuers, as {@code --service-account-issuer} (the first is the one that
          * signs); required, none empty or duplicated, each with a {@code :} a valid URL.
+         *
+         * @param accepted the issuers, in order
+         * @return this builder
          */
         public Builder issuers(Collection<String> accepted) {
             this.issuers = new ArrayList<>(accepted);
             return this;
         }
 
-        /** The API audiences ({@code --api-audiences}); default: the issuers. An explicit empty list turns audience checks off. */
+        /**
+         * The API audiences ({@code --api-audiences}); default: the issuers. An explicit empty list turns audience checks off.
+         *
+         * @param audiences the API audiences, in order
+         * @return this builder
+         */
         public Builder apiAudiences(Collection<String> audiences) {
             this.apiAudiences = List.copyOf(audiences);
             return this;
         }
 
-        /** Where objects are looked up; default {@link ServiceAccountLookup#none()}. */
+        /**
+         * Where objects are looked up; default {@link ServiceAccountLookup#none()}.
+         *
+         * @param objects the lookup; not null
+         * @return this builder
+         */
         public Builder lookup(ServiceAccountLookup objects) {
             this.lookup = Objects.requireNonNull(objects, "lookup");
             return this;
@@ -287,6 +318,9 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
          * {@link #lookup} (their secret and service account must exist and match); default true, as Kubernetes.
          * Bound tokens are always checked against the lookup, whatever this says, as in Kubernetes; with
          * {@link ServiceAccountLookup#none()} nothing is checked either way.
+         *
+         * @param enabled whether legacy tokens are checked against the lookup
+         * @return this builder
          */
         public Builder legacyLookup(boolean enabled) {
             this.legacyLookup = enabled;
@@ -296,25 +330,43 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
         /**
          * Whether legacy secret-based tokens are accepted; default true, as Kubernetes. When false they are
          * rejected ("legacy service account tokens are not accepted") without verification.
+         *
+         * @param allowed whether legacy tokens are accepted at all
+         * @return this builder
          */
         public Builder legacyTokensAllowed(boolean allowed) {
             this.legacyTokensAllowed = allowed;
             return this;
         }
 
-        /** The clock for validity and deletion checks; default the system UTC clock. */
+        /**
+         * The clock for validity and deletion checks; default the system UTC clock.
+         *
+         * @param c the clock; not null
+         * @return this builder
+         */
         public Builder clock(Clock c) {
             this.clock = Objects.requireNonNull(c, "clock");
             return this;
         }
 
-        /** Receives stale-token and legacy-token reports; default {@link AuthenticationListener#logging()}. */
+        /**
+         * Receives stale-token and legacy-token reports; default {@link AuthenticationListener#logging()}.
+         *
+         * @param l the listener; not null
+         * @return this builder
+         */
         public Builder listener(AuthenticationListener l) {
             this.listener = Objects.requireNonNull(l, "listener");
             return this;
         }
 
-        /** The longest token judged, in characters; default {@link CompactJws#DEFAULT_MAX_LENGTH}. */
+        /**
+         * The longest token judged, in characters; default {@link CompactJws#DEFAULT_MAX_LENGTH}.
+         *
+         * @param chars the limit; positive
+         * @return this builder
+         */
         public Builder maxTokenLength(int chars) {
             if (chars < 64) {
                 throw new IllegalArgumentException("maxTokenLength must be at least 64, was " + chars);
@@ -326,6 +378,7 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
         /**
          * Validates, reads the key files and builds.
          *
+         * @return the authenticator
          * @throws ConfigurationException naming the setting at fault ({@code keyFiles}, {@code issuers},
          *                                {@code apiAudiences})
          */

@@ -71,17 +71,29 @@ public final class ServiceAccountTokenIssuer {
         this.extendExpiration = b.extendExpiration;
     }
 
-    /** A builder; {@code signingKey} and {@code issuer} are required. */
+    /**
+     * A builder; {@code signingKey} and {@code issuer} are required.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The issuer tokens name ({@code iss}). */
+    /**
+     * The issuer tokens name ({@code iss}).
+     *
+     * @return the issuer URL
+     */
     public String issuer() {
         return issuer;
     }
 
-    /** The signing key's id, the {@code kid} of every token. */
+    /**
+     * The signing key's id, the {@code kid} of every token.
+     *
+     * @return the key id, derived from the public key as kube-apiserver derives it
+     */
     public String keyId() {
         return header.getKeyID();
     }
@@ -89,6 +101,8 @@ public final class ServiceAccountTokenIssuer {
     /**
      * Mints a token.
      *
+     * @param request what the token is for: service account, audiences, lifetime, bound object
+     * @return the signed token with its expiry and credential id
      * @throws IllegalStateException if signing fails (a broken crypto provider; never for a valid request)
      */
     public IssuedToken issue(TokenRequest request) {
@@ -194,31 +208,56 @@ public final class ServiceAccountTokenIssuer {
         private Builder() {
         }
 
-        /** The signing key pair (RSA of at least 2048 bits, or EC P-256/384/521). */
+        /**
+         * The signing key pair (RSA of at least 2048 bits, or EC P-256/384/521).
+         *
+         * @param pair the private key and its public key
+         * @return this builder
+         */
         public Builder signingKey(KeyPair pair) {
             this.signingKey = Objects.requireNonNull(pair, "signingKey");
             return this;
         }
 
-        /** A PEM file holding the signing key, as {@code --service-account-signing-key-file}; read by {@link #build()}. */
+        /**
+         * A PEM file holding the signing key, as {@code --service-account-signing-key-file}; read by {@link #build()}.
+         *
+         * @param file the PEM file
+         * @return this builder
+         */
         public Builder signingKeyFile(Path file) {
             this.signingKeyFile = Objects.requireNonNull(file, "signingKeyFile");
             return this;
         }
 
-        /** The issuer ({@code iss}): the first {@code --service-account-issuer}; required. */
+        /**
+         * The issuer ({@code iss}): the first {@code --service-account-issuer}; required.
+         *
+         * @param iss the issuer URL
+         * @return this builder
+         */
         public Builder issuer(String iss) {
             this.issuer = iss;
             return this;
         }
 
-        /** The API audiences, the default {@code aud}; default: the issuer. */
+        /**
+         * The API audiences, the default {@code aud}; default: the issuer.
+         *
+         * @param audiences the audiences, in order
+         * @return this builder
+         */
         public Builder apiAudiences(List<String> audiences) {
             this.apiAudiences = List.copyOf(audiences);
             return this;
         }
 
-        /** The clock for {@code iat}, {@code nbf} and {@code exp}; default the system UTC clock. */
+        /**
+         * The clock for {@code iat}, {@code nbf} and {@code exp}; default the system UTC clock.
+         *
+         * @param c the clock; not null
+         * @return this builder
+         */
         public Builder clock(Clock c) {
             this.clock = Objects.requireNonNull(c, "clock");
             return this;
@@ -227,13 +266,21 @@ public final class ServiceAccountTokenIssuer {
         /**
          * The longest lifetime granted ({@code --service-account-max-token-expiration}): between one hour and
          * 2^32 s; default none.
+         *
+         * @param max the longest lifetime; between one hour and 2^32 seconds
+         * @return this builder
          */
         public Builder maxExpiration(Duration max) {
             this.maxExpiration = max;
             return this;
         }
 
-        /** Kubernetes' extended-expiration rule ({@code --service-account-extend-token-expiration}); default true. */
+        /**
+         * Kubernetes' extended-expiration rule ({@code --service-account-extend-token-expiration}); default true.
+         *
+         * @param extend whether to apply it
+         * @return this builder
+         */
         public Builder extendExpiration(boolean extend) {
             this.extendExpiration = extend;
             return this;
@@ -242,6 +289,7 @@ public final class ServiceAccountTokenIssuer {
         /**
          * Validates and builds.
          *
+         * @return the issuer
          * @throws ConfigurationException naming the setting at fault
          */
         public ServiceAccountTokenIssuer build() {

@@ -52,28 +52,56 @@ public record TokenRequest(String namespace, String serviceAccountName, String s
         }
     }
 
-    /** A request for an unbound token with the API audiences and the default lifetime. */
+    /**
+     * A request for an unbound token with the API audiences and the default lifetime.
+     *
+     * @param namespace the service account's namespace
+     * @param name its name
+     * @param uid its UID
+     * @return the request
+     */
     public static TokenRequest forServiceAccount(String namespace, String name, String uid) {
         return new TokenRequest(namespace, name, uid, List.of(), DEFAULT_EXPIRATION_SECONDS, null, null);
     }
 
-    /** Returns a copy with these audiences. */
+    /**
+     * Returns a copy with these audiences.
+     *
+     * @param newAudiences the audiences the token is for; empty for the issuer's API audiences
+     * @return the copy
+     */
     public TokenRequest withAudiences(List<String> newAudiences) {
         return new TokenRequest(namespace, serviceAccountName, serviceAccountUid, newAudiences, expirationSeconds, boundObject, podNode);
     }
 
-    /** Returns a copy with this lifetime. */
+    /**
+     * Returns a copy with this lifetime.
+     *
+     * @param seconds the requested lifetime; at least 600, as Kubernetes requires
+     * @return the copy
+     */
     public TokenRequest withExpirationSeconds(long seconds) {
         return new TokenRequest(namespace, serviceAccountName, serviceAccountUid, audiences, seconds, boundObject, podNode);
     }
 
-    /** Returns a copy bound to {@code object}. */
+    /**
+     * Returns a copy bound to {@code object}.
+     *
+     * @param object the pod, secret or node the token is bound to
+     * @return the copy
+     */
     public TokenRequest boundTo(BoundObjectReference object) {
         return new TokenRequest(namespace, serviceAccountName, serviceAccountUid, audiences, expirationSeconds,
                 Objects.requireNonNull(object, "object"), podNode);
     }
 
-    /** Returns a copy of a pod-bound request that also embeds the pod's node. */
+    /**
+     * Returns a copy of a pod-bound request that also embeds the pod's node.
+     *
+     * @param nodeName the name of the node the pod runs on
+     * @param nodeUid that node's UID
+     * @return the copy
+     */
     public TokenRequest withPodNode(String nodeName, String nodeUid) {
         return new TokenRequest(namespace, serviceAccountName, serviceAccountUid, audiences, expirationSeconds, boundObject,
                 BoundObjectReference.node(nodeName, nodeUid));
