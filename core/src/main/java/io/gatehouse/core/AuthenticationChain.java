@@ -100,7 +100,11 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
     private static final ConsumedHeaders ALWAYS_CONSUMED = ConsumedHeaders.of(
             List.of("Authorization", "X-Remote-User", "X-Remote-Uid", "X-Remote-Group"), List.of("X-Remote-Extra-"));
 
-    /** A new builder. */
+    /**
+     * A new builder.
+     *
+     * @return a builder with no members, the default cache and the logging listener
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -127,6 +131,9 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
      * Every authenticator's verdict on {@code request}, in chain order, bypassing the token cache, and the
      * outcome the chain reaches. For troubleshooting: it runs every verifier, so it costs more than
      * {@link #authenticate}. Never throws.
+     *
+     * @param request the request to judge
+     * @return every verdict and the outcome
      */
     public Explanation explain(AuthenticationRequest request) {
         AuthenticationRequest effective = withApiAudiences(request);
@@ -159,6 +166,7 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
      *
      * @param request the request as given to {@link #authenticate}
      * @param verdict what {@link #authenticate} answered for it
+     * @return what to strip or replace; {@link ConsumedHeaders#NONE} unless authenticated
      */
     public ConsumedHeaders consumedHeaders(AuthenticationRequest request, AuthenticationResult verdict) {
         if (!(verdict instanceof Authenticated)) {
@@ -197,7 +205,11 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
         return all;
     }
 
-    /** The API audiences that audience-agnostic authenticators answer for; empty when none are set. */
+    /**
+     * The API audiences that audience-agnostic authenticators answer for; empty when none are set.
+     *
+     * @return the audiences, unmodifiable
+     */
     public List<String> apiAudiences() {
         return apiAudiences;
     }
@@ -345,6 +357,9 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
         /**
          * Appends a request authenticator (for example client certificates).
          *
+         * @param name the member's name in events and explanations; unique, not blank
+         * @param authenticator the authenticator
+         * @return this builder
          * @throws IllegalArgumentException if {@code name} is blank or already used in this chain
          */
         public Builder add(String name, Authenticator authenticator) {
@@ -356,6 +371,9 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
          * Appends a token authenticator. All token authenticators run as one union behind the bearer-token
          * step and the token cache, placed where the first of them stands among the request authenticators.
          *
+         * @param name the member's name in events and explanations; unique, not blank
+         * @param authenticator the token authenticator
+         * @return this builder
          * @throws IllegalArgumentException if {@code name} is blank or already used in this chain
          */
         public Builder addToken(String name, TokenAuthenticator authenticator) {
@@ -367,6 +385,9 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
          * Appends what a provider contributed: a request authenticator as {@link #add(String, Authenticator)}, a
          * token authenticator as {@link #addToken(String, TokenAuthenticator)}.
          *
+         * @param name the member's name in events and explanations; unique, not blank
+         * @param member what the provider built
+         * @return this builder
          * @throws IllegalArgumentException if {@code name} is blank or already used in this chain
          */
         public Builder add(String name, ChainMember member) {
@@ -375,7 +396,12 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
             return this;
         }
 
-        /** Sets the API audiences (Kubernetes' {@code --api-audiences}). */
+        /**
+         * Sets the API audiences (Kubernetes' {@code --api-audiences}).
+         *
+         * @param audiences the audiences, in order
+         * @return this builder
+         */
         public Builder apiAudiences(List<String> audiences) {
             apiAudiences.clear();
             for (String a : audiences) {
@@ -391,6 +417,9 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
          * Enables anonymous requests ({@code system:anonymous} in {@code system:unauthenticated}) for
          * requests that present no credential. A presented but bad credential is still rejected. Off by
          * default.
+         *
+         * @param enabled whether requests without a credential are anonymous
+         * @return this builder
          */
         public Builder anonymous(boolean enabled) {
             this.anonymous = enabled;
@@ -402,6 +431,8 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
          * as Kubernetes' {@code anonymous.conditions}: no prefix matching, no normalisation, case-sensitive.
          * Empty (the default) leaves anonymous open on every path. Requires {@link #anonymous(boolean)} true.
          *
+         * @param paths exact request paths; empty for every path
+         * @return this builder
          * @throws NullPointerException if {@code paths} or a path is null
          */
         public Builder anonymousConditions(java.util.Collection<String> paths) {
@@ -412,19 +443,34 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
             return this;
         }
 
-        /** Sets the token cache policy; {@link TokenCachePolicy#DEFAULT} unless set. */
+        /**
+         * Sets the token cache policy; {@link TokenCachePolicy#DEFAULT} unless set.
+         *
+         * @param policy the policy; {@link TokenCachePolicy#DISABLED} for none
+         * @return this builder
+         */
         public Builder tokenCache(TokenCachePolicy policy) {
             this.cachePolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
-        /** Sets the event listener; {@link AuthenticationListener#logging()} unless set. */
+        /**
+         * Sets the event listener; {@link AuthenticationListener#logging()} unless set.
+         *
+         * @param listener receives the events; {@link AuthenticationListener#NONE} for none
+         * @return this builder
+         */
         public Builder listener(AuthenticationListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
-        /** Sets the clock the token cache reads; the system UTC clock unless set. */
+        /**
+         * Sets the clock the token cache reads; the system UTC clock unless set.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -433,6 +479,7 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
         /**
          * Builds the chain.
          *
+         * @return the chain; close it to stop the members' watchers
          * @throws IllegalStateException if the chain has no authenticator and anonymous is off: it could
          *                               never authenticate anyone; or if anonymous conditions are set while
          *                               anonymous is off (Kubernetes' validation message)

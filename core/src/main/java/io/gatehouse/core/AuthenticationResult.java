@@ -14,13 +14,26 @@ import java.util.Objects;
  */
 public sealed interface AuthenticationResult {
 
-    /** Warnings for the client, for example an Authorization header with an extra space; never null. */
+    /**
+     * Warnings for the client, for example an Authorization header with an extra space; never null.
+     *
+     * @return the warnings, unmodifiable
+     */
     List<String> warnings();
 
-    /** Returns the same outcome with {@code extra} warnings appended. */
+    /**
+     * Returns the same outcome with {@code extra} warnings appended.
+     *
+     * @param extra warnings to append, in order
+     * @return the outcome with the warnings; this one when {@code extra} is empty
+     */
     AuthenticationResult withWarnings(List<String> extra);
 
-    /** {@code true} for {@link Authenticated}. */
+    /**
+     * {@code true} for {@link Authenticated}.
+     *
+     * @return whether the credential was verified
+     */
     default boolean isAuthenticated() {
         return this instanceof Authenticated;
     }
@@ -38,28 +51,57 @@ public sealed interface AuthenticationResult {
     record Authenticated(UserInfo user, List<String> audiences, Instant expiresAt, List<String> warnings)
             implements AuthenticationResult {
 
+        /**
+         * Checks and copies the components.
+         *
+         * @param user      who the caller is
+         * @param audiences the audiences the credential is valid for among those requested
+         * @param expiresAt when the credential stops being valid, or null
+         * @param warnings  warnings for the client
+         */
         public Authenticated {
             Objects.requireNonNull(user, "user");
             audiences = List.copyOf(audiences);
             warnings = List.copyOf(warnings);
         }
 
-        /** A verified user with no audiences, no known expiry and no warnings. */
+        /**
+         * A verified user with no audiences, no known expiry and no warnings.
+         *
+         * @param user who the caller is
+         * @return the verdict
+         */
         public static Authenticated of(UserInfo user) {
             return new Authenticated(user, List.of(), null, List.of());
         }
 
-        /** A verified user whose credential expires at {@code expiresAt} (null: no expiry). */
+        /**
+         * A verified user whose credential expires at {@code expiresAt} (null: no expiry).
+         *
+         * @param user who the caller is
+         * @param expiresAt when the credential expires, or null
+         * @return the verdict
+         */
         public static Authenticated of(UserInfo user, Instant expiresAt) {
             return new Authenticated(user, List.of(), expiresAt, List.of());
         }
 
-        /** Returns a copy with the given audiences. */
+        /**
+         * Returns a copy with the given audiences.
+         *
+         * @param newAudiences the audiences the credential is valid for
+         * @return the copy
+         */
         public Authenticated withAudiences(List<String> newAudiences) {
             return new Authenticated(user, newAudiences, expiresAt, warnings);
         }
 
-        /** Returns a copy with the given user. */
+        /**
+         * Returns a copy with the given user.
+         *
+         * @param newUser the user, e.g. with a group added
+         * @return the copy
+         */
         public Authenticated withUser(UserInfo newUser) {
             return new Authenticated(newUser, audiences, expiresAt, warnings);
         }
@@ -79,11 +121,20 @@ public sealed interface AuthenticationResult {
 
         private static final Abstained INSTANCE = new Abstained(List.of());
 
+        /**
+         * Copies the warnings.
+         *
+         * @param warnings warnings for the client
+         */
         public Abstained {
             warnings = List.copyOf(warnings);
         }
 
-        /** The abstention without warnings. */
+        /**
+         * The abstention without warnings.
+         *
+         * @return the shared instance
+         */
         public static Abstained instance() {
             return INSTANCE;
         }
@@ -108,6 +159,14 @@ public sealed interface AuthenticationResult {
     record Rejected(RejectionReason reason, String message, List<String> warnings, List<Rejected> causes)
             implements AuthenticationResult {
 
+        /**
+         * Checks and copies the components.
+         *
+         * @param reason   the machine-readable cause
+         * @param message  the detail for operators' logs; never the credential
+         * @param warnings warnings for the client
+         * @param causes   the single rejections this one aggregates; empty for a single one
+         */
         public Rejected {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(message, "message");
@@ -115,7 +174,13 @@ public sealed interface AuthenticationResult {
             causes = List.copyOf(causes);
         }
 
-        /** A single rejection without warnings. */
+        /**
+         * A single rejection without warnings.
+         *
+         * @param reason the machine-readable cause
+         * @param message the detail for operators' logs; never the credential
+         * @return the rejection
+         */
         public static Rejected of(RejectionReason reason, String message) {
             return new Rejected(reason, message, List.of(), List.of());
         }
@@ -125,6 +190,8 @@ public sealed interface AuthenticationResult {
          * flattened, one distinct message stands alone, several read {@code [e1, e2]}.
          *
          * @param rejections at least one rejection, in chain order
+         *
+         * @return the one rejection, or their aggregate
          * @throws IllegalArgumentException if {@code rejections} is empty
          */
         public static Rejected aggregate(List<Rejected> rejections) {
@@ -150,7 +217,11 @@ public sealed interface AuthenticationResult {
             return new Rejected(flat.get(0).reason(), message, warnings, flat);
         }
 
-        /** This rejection as a list of single rejections: its causes, or itself. */
+        /**
+         * This rejection as a list of single rejections: its causes, or itself.
+         *
+         * @return the single rejections, in chain order
+         */
         public List<Rejected> singles() {
             return causes.isEmpty() ? List.of(this) : causes;
         }

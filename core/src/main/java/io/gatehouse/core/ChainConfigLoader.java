@@ -50,24 +50,43 @@ public final class ChainConfigLoader {
     private ChainConfigLoader() {
     }
 
-    /** A loader that finds providers with Gatehouse's own class loader, the system clock and the SLF4J listener. */
+    /**
+     * A loader that finds providers with Gatehouse's own class loader, the system clock and the SLF4J listener.
+     *
+     * @return the loader
+     */
     public static ChainConfigLoader create() {
         return new ChainConfigLoader();
     }
 
-    /** Finds providers with {@code loader} instead of the class loader that loaded Gatehouse. */
+    /**
+     * Finds providers with {@code loader} instead of the class loader that loaded Gatehouse.
+     *
+     * @param loader the class loader providers are looked up with
+     * @return this loader
+     */
     public ChainConfigLoader classLoader(ClassLoader loader) {
         this.classLoader = Objects.requireNonNull(loader, "loader");
         return this;
     }
 
-    /** The clock the chain and its authenticators read. */
+    /**
+     * The clock the chain and its authenticators read.
+     *
+     * @param clock the clock
+     * @return this loader
+     */
     public ChainConfigLoader clock(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         return this;
     }
 
-    /** The listener the chain and its authenticators report to. */
+    /**
+     * The listener the chain and its authenticators report to.
+     *
+     * @param listener the listener
+     * @return this loader
+     */
     public ChainConfigLoader listener(AuthenticationListener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
         return this;
@@ -76,6 +95,8 @@ public final class ChainConfigLoader {
     /**
      * Loads {@code file} and builds the chain it describes.
      *
+     * @param file the YAML chain configuration
+     * @return the chain
      * @throws ConfigurationException if the file cannot be read, is not valid, or names an unavailable type
      */
     public AuthenticationChain load(Path file) {
@@ -91,6 +112,8 @@ public final class ChainConfigLoader {
      * Loads {@code file} into a builder, for a caller that adds authenticators in code. The builder already
      * holds the providers' authenticators; the caller owns closing them through the chain it builds.
      *
+     * @param file the YAML chain configuration
+     * @return the builder, holding the file's members and settings
      * @throws ConfigurationException as {@link #load(Path)}
      */
     public AuthenticationChain.Builder loadBuilder(Path file) {

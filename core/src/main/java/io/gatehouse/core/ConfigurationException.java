@@ -12,8 +12,11 @@ public class ConfigurationException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The file (or other source) at fault, or null. */
     private final String source;
+    /** The entry at fault (e.g. {@code authenticators[1]}), or null. */
     private final String entry;
+    /** The setting at fault, or null. */
     private final String setting;
 
     /**
@@ -30,22 +33,39 @@ public class ConfigurationException extends RuntimeException {
         this.setting = setting;
     }
 
-    /** A problem with a whole source (a file that does not parse). */
+    /**
+     * A problem with a whole source (a file that does not parse).
+     *
+     * @param source the file (or other source) at fault, or null
+     * @param problem what is wrong; never a secret
+     */
     public ConfigurationException(String source, String problem) {
         this(source, null, null, problem, null);
     }
 
-    /** The file or other source at fault, or null. */
+    /**
+     * The file or other source at fault, or null.
+     *
+     * @return the source, or null
+     */
     public String source() {
         return source;
     }
 
-    /** The entry at fault, or null. */
+    /**
+     * The entry at fault, or null.
+     *
+     * @return the entry, or null
+     */
     public String entry() {
         return entry;
     }
 
-    /** The setting at fault, or null. */
+    /**
+     * The setting at fault, or null.
+     *
+     * @return the setting, or null
+     */
     public String setting() {
         return setting;
     }

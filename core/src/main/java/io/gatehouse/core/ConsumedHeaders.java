@@ -40,6 +40,9 @@ public final class ConsumedHeaders {
     /**
      * Headers removed by exact name and by name prefix, both matched without regard to case.
      *
+     * @param names header names removed exactly
+     * @param prefixes header-name prefixes removed
+     * @return the set
      * @throws NullPointerException if a collection or an element is null
      */
     public static ConsumedHeaders of(Collection<String> names, Collection<String> prefixes) {
@@ -57,7 +60,12 @@ public final class ConsumedHeaders {
         return new ConsumedHeaders(Collections.unmodifiableSet(n), List.copyOf(p), Map.of());
     }
 
-    /** These headers and {@code other}'s together; a replacement of {@code other} wins for the same name. */
+    /**
+     * These headers and {@code other}'s together; a replacement of {@code other} wins for the same name.
+     *
+     * @param other more headers
+     * @return the union
+     */
     public ConsumedHeaders and(ConsumedHeaders other) {
         if (other == NONE || other == this) {
             return this;
@@ -80,7 +88,13 @@ public final class ConsumedHeaders {
         return new ConsumedHeaders(Collections.unmodifiableSet(n), List.copyOf(p), Collections.unmodifiableMap(r));
     }
 
-    /** These headers, with header {@code name} (any case) carrying exactly {@code values} instead of what it had. */
+    /**
+     * These headers, with header {@code name} (any case) carrying exactly {@code values} instead of what it had.
+     *
+     * @param name the header name
+     * @param values the values it carries from now on; empty to drop it
+     * @return the new set
+     */
     public ConsumedHeaders replacing(String name, List<String> values) {
         TreeMap<String, List<String>> r = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         r.putAll(replacements);
@@ -88,7 +102,12 @@ public final class ConsumedHeaders {
         return new ConsumedHeaders(names, prefixes, Collections.unmodifiableMap(r));
     }
 
-    /** Whether header {@code name} (any case) must be dropped: named exactly, or starting with a prefix, and not replaced. */
+    /**
+     * Whether header {@code name} (any case) must be dropped: named exactly, or starting with a prefix, and not replaced.
+     *
+     * @param name the header name
+     * @return whether it is dropped
+     */
     public boolean removes(String name) {
         if (replacements.containsKey(name)) {
             return false;
@@ -104,22 +123,39 @@ public final class ConsumedHeaders {
         return false;
     }
 
-    /** The values header {@code name} (any case) must carry instead of its own, or null when it is not replaced. */
+    /**
+     * The values header {@code name} (any case) must carry instead of its own, or null when it is not replaced.
+     *
+     * @param name the header name
+     * @return the new values, or null
+     */
     public List<String> replacement(String name) {
         return replacements.get(name);
     }
 
-    /** The names removed exactly (case-insensitive set). */
+    /**
+     * The names removed exactly (case-insensitive set).
+     *
+     * @return the names, unmodifiable
+     */
     public Set<String> names() {
         return names;
     }
 
-    /** The removed name prefixes, lower-cased. */
+    /**
+     * The removed name prefixes, lower-cased.
+     *
+     * @return the prefixes, unmodifiable
+     */
     public List<String> prefixes() {
         return prefixes;
     }
 
-    /** The replaced headers and their new values (case-insensitive map). */
+    /**
+     * The replaced headers and their new values (case-insensitive map).
+     *
+     * @return the replacements, unmodifiable
+     */
     public Map<String, List<String>> replacements() {
         return replacements;
     }
@@ -127,6 +163,9 @@ public final class ConsumedHeaders {
     /**
      * {@code headers} with the consumed ones removed and the replacements applied; a replaced header whose new value
      * list is empty is dropped. The order of the remaining names is kept.
+     *
+     * @param headers the request's headers, names in any case
+     * @return a new map; the input is not changed
      */
     public Map<String, List<String>> applyTo(Map<String, List<String>> headers) {
         Map<String, List<String>> out = new java.util.LinkedHashMap<>();

@@ -12,6 +12,12 @@ import java.util.Objects;
  */
 public record Explanation(List<Verdict> verdicts, AuthenticationResult outcome) {
 
+    /**
+     * Copies the verdicts.
+     *
+     * @param verdicts each authenticator's verdict, in chain order
+     * @param outcome  what the chain returns for the request (without the cache)
+     */
     public Explanation {
         verdicts = List.copyOf(verdicts);
         Objects.requireNonNull(outcome, "outcome");
@@ -24,13 +30,23 @@ public record Explanation(List<Verdict> verdicts, AuthenticationResult outcome) 
      * @param result        its verdict on the request
      */
     public record Verdict(String authenticator, AuthenticationResult result) {
+        /**
+         * Checks the components.
+         *
+         * @param authenticator the chain entry's name
+         * @param result        its verdict on the request
+         */
         public Verdict {
             Objects.requireNonNull(authenticator, "authenticator");
             Objects.requireNonNull(result, "result");
         }
     }
 
-    /** One line per authenticator and one for the outcome, e.g. {@code static-token: rejected (EXPIRED) ...}. */
+    /**
+     * One line per authenticator and one for the outcome, e.g. {@code static-token: rejected (EXPIRED) ...}.
+     *
+     * @return the lines, without the credential
+     */
     public String render() {
         StringBuilder sb = new StringBuilder();
         for (Verdict v : verdicts) {

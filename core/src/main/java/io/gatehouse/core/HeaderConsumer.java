@@ -12,6 +12,8 @@ public interface HeaderConsumer {
      * The headers this authenticator reads now; never null. Return the same instance while they do not change (a
      * reloaded configuration may change them): the chain combines them again only when an instance changes. Must be
      * fast and thread-safe.
+     *
+     * @return the headers
      */
     ConsumedHeaders consumedHeaders();
 }

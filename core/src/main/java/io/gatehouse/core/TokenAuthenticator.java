@@ -25,6 +25,8 @@ public interface TokenAuthenticator {
      * Whether this authenticator checks audiences itself (service account tokens do). The chain wraps
      * audience-agnostic authenticators so that they answer only for the API audiences, as Kubernetes'
      * {@code WrapAudienceAgnosticToken} does.
+     *
+     * @return whether it checks audiences itself
      */
     default boolean isAudienceAware() {
         return false;

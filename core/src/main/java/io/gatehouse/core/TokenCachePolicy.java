@@ -42,7 +42,11 @@ public record TokenCachePolicy(Duration successTtl, Duration failureTtl, long ma
         }
     }
 
-    /** Whether this policy caches anything: a positive TTL and room for at least one entry. */
+    /**
+     * Whether this policy caches anything: a positive TTL and room for at least one entry.
+     *
+     * @return whether anything is cached
+     */
     public boolean enabled() {
         return maximumSize > 0 && (successTtl.compareTo(Duration.ZERO) > 0 || failureTtl.compareTo(Duration.ZERO) > 0);
     }

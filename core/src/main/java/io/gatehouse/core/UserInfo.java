@@ -56,12 +56,23 @@ public record UserInfo(String name, String uid, List<String> groups, Map<String,
         return Collections.unmodifiableMap(copy);
     }
 
-    /** A user with a name and uid and no groups or extra. */
+    /**
+     * A user with a name and uid and no groups or extra.
+     *
+     * @param name the user name
+     * @param uid the uid, or empty
+     * @return the user
+     */
     public static UserInfo of(String name, String uid) {
         return new UserInfo(name, uid, List.of(), Map.of());
     }
 
-    /** Returns a copy with {@code group} appended. */
+    /**
+     * Returns a copy with {@code group} appended.
+     *
+     * @param group the group
+     * @return the copy
+     */
     public UserInfo withGroupAdded(String group) {
         List<String> more = new ArrayList<>(groups.size() + 1);
         more.addAll(groups);

@@ -7,11 +7,20 @@ import java.util.Objects;
 /** What a provider contributes to a chain: a request authenticator or a token authenticator. */
 public sealed interface ChainMember {
 
-    /** The authenticator: an {@link Authenticator} for a {@link Request}, a {@link TokenAuthenticator} for a {@link Token}. */
+    /**
+     * The authenticator: an {@link Authenticator} for a {@link Request}, a {@link TokenAuthenticator} for a {@link Token}.
+     *
+     * @return the authenticator
+     */
     Object authenticator();
 
     /** A request authenticator (client certificates, headers). */
     record Request(Authenticator authenticator) implements ChainMember {
+        /**
+         * Checks the authenticator.
+         *
+         * @param authenticator the request authenticator; not null
+         */
         public Request {
             Objects.requireNonNull(authenticator, "authenticator");
         }
@@ -19,6 +28,11 @@ public sealed interface ChainMember {
 
     /** A token authenticator; the chain runs it behind bearer-token extraction and the token cache. */
     record Token(TokenAuthenticator authenticator) implements ChainMember {
+        /**
+         * Checks the authenticator.
+         *
+         * @param authenticator the token authenticator; not null
+         */
         public Token {
             Objects.requireNonNull(authenticator, "authenticator");
         }

@@ -16,6 +16,14 @@ import java.util.Objects;
  */
 public record ProviderContext(Clock clock, AuthenticationListener listener, Path baseDirectory, Duration reloadInterval) {
 
+    /**
+     * Checks the components.
+     *
+     * @param clock          the clock authenticators read for validity times
+     * @param listener       where authenticators report reloads, key refreshes and warnings
+     * @param baseDirectory  the directory relative file settings resolve against
+     * @param reloadInterval how often file-backed inputs are checked; zero disables watching
+     */
     public ProviderContext {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(listener, "listener");

@@ -48,6 +48,8 @@ public final class ProviderSettings {
      * @param entry         the entry's label, e.g. {@code authenticators[0] (static-token)}
      * @param baseDirectory what relative paths resolve against
      * @param values        the entry's settings as parsed from YAML
+     *
+     * @return the settings
      */
     public static ProviderSettings of(String source, String entry, Path baseDirectory, Map<String, ?> values) {
         Map<String, Object> copy = new LinkedHashMap<>();
@@ -56,17 +58,32 @@ public final class ProviderSettings {
                 Objects.requireNonNull(baseDirectory, "baseDirectory"), copy);
     }
 
-    /** Whether the entry sets {@code key}. */
+    /**
+     * Whether the entry sets {@code key}.
+     *
+     * @param key the setting's name
+     * @return whether it is set
+     */
     public boolean has(String key) {
         return values.containsKey(key);
     }
 
-    /** A required string setting. */
+    /**
+     * A required string setting.
+     *
+     * @param key the setting's name
+     * @return the value
+     */
     public String string(String key) {
         return optionalString(key).orElseThrow(() -> invalid(key, "is required"));
     }
 
-    /** A string setting, empty when absent. */
+    /**
+     * A string setting, empty when absent.
+     *
+     * @param key the setting's name
+     * @return the value, or empty
+     */
     public Optional<String> optionalString(String key) {
         Object v = get(key);
         if (v == null) {
@@ -78,12 +95,22 @@ public final class ProviderSettings {
         throw invalid(key, "must be a string, found " + kind(v));
     }
 
-    /** A required path to a readable file or directory, resolved against the base directory. */
+    /**
+     * A required path to a readable file or directory, resolved against the base directory.
+     *
+     * @param key the setting's name
+     * @return the resolved path
+     */
     public Path path(String key) {
         return optionalPath(key).orElseThrow(() -> invalid(key, "is required"));
     }
 
-    /** A path setting resolved against the base directory, empty when absent; must exist and be readable. */
+    /**
+     * A path setting resolved against the base directory, empty when absent; must exist and be readable.
+     *
+     * @param key the setting's name
+     * @return the resolved path, or empty
+     */
     public Optional<Path> optionalPath(String key) {
         Optional<String> raw = optionalString(key);
         if (raw.isEmpty()) {
@@ -104,7 +131,13 @@ public final class ProviderSettings {
         return Optional.of(p);
     }
 
-    /** A boolean setting, {@code defaultValue} when absent. */
+    /**
+     * A boolean setting, {@code defaultValue} when absent.
+     *
+     * @param key the setting's name
+     * @param defaultValue the value when the setting is absent
+     * @return the value
+     */
     public boolean bool(String key, boolean defaultValue) {
         Object v = get(key);
         if (v == null) {
@@ -116,7 +149,13 @@ public final class ProviderSettings {
         throw invalid(key, "must be true or false, found " + kind(v));
     }
 
-    /** A whole-number setting, {@code defaultValue} when absent. */
+    /**
+     * A whole-number setting, {@code defaultValue} when absent.
+     *
+     * @param key the setting's name
+     * @param defaultValue the value when the setting is absent
+     * @return the value
+     */
     public long number(String key, long defaultValue) {
         Object v = get(key);
         if (v == null) {
@@ -132,7 +171,13 @@ public final class ProviderSettings {
         throw invalid(key, "must be a whole number, found " + kind(v));
     }
 
-    /** A duration such as {@code 10s}, {@code 1m30s} or {@code 500ms} (Go's syntax), {@code defaultValue} when absent. */
+    /**
+     * A duration such as {@code 10s}, {@code 1m30s} or {@code 500ms} (Go's syntax), {@code defaultValue} when absent.
+     *
+     * @param key the setting's name
+     * @param defaultValue the value when the setting is absent
+     * @return the value
+     */
     public Duration duration(String key, Duration defaultValue) {
         Object v = get(key);
         if (v == null) {
@@ -147,7 +192,12 @@ public final class ProviderSettings {
         return parseDuration(s).orElseThrow(() -> invalid(key, "must be a duration such as 10s or 1m30s, found '" + s + "'"));
     }
 
-    /** A list of strings (a single string counts as a list of one); empty when absent. */
+    /**
+     * A list of strings (a single string counts as a list of one); empty when absent.
+     *
+     * @param key the setting's name
+     * @return the values, in order
+     */
     public List<String> stringList(String key) {
         Object v = get(key);
         if (v == null) {
@@ -169,7 +219,12 @@ public final class ProviderSettings {
         return List.copyOf(out);
     }
 
-    /** A map of string to string; empty when absent. */
+    /**
+     * A map of string to string; empty when absent.
+     *
+     * @param key the setting's name
+     * @return the map, in the file's order
+     */
     public Map<String, String> stringMap(String key) {
         Object v = get(key);
         if (v == null) {
@@ -188,44 +243,83 @@ public final class ProviderSettings {
         return Collections.unmodifiableMap(out);
     }
 
-    /** The raw value of {@code key} as parsed (maps, lists, strings, numbers, booleans), or null when absent. */
+    /**
+     * The raw value of {@code key} as parsed (maps, lists, strings, numbers, booleans), or null when absent.
+     *
+     * @param key the setting's name
+     * @return the value, or null
+     */
     public Object raw(String key) {
         return get(key);
     }
 
-    /** The setting names present but never read; the loader reports them as unknown. */
+    /**
+     * The setting names present but never read; the loader reports them as unknown.
+     *
+     * @return the names, unmodifiable
+     */
     public Set<String> unread() {
         Set<String> unknown = new LinkedHashSet<>(values.keySet());
         unknown.removeAll(read);
         return unknown;
     }
 
-    /** The file this entry comes from. */
+    /**
+     * The file this entry comes from.
+     *
+     * @return the file, as given
+     */
     public String source() {
         return source;
     }
 
-    /** This entry's label. */
+    /**
+     * This entry's label.
+     *
+     * @return the label, e.g. {@code authenticators[1]}
+     */
     public String entry() {
         return entry;
     }
 
-    /** The directory relative paths resolve against. */
+    /**
+     * The directory relative paths resolve against.
+     *
+     * @return the directory
+     */
     public Path baseDirectory() {
         return baseDirectory;
     }
 
-    /** An error about {@code setting} of this entry. The problem must not quote a secret. */
+    /**
+     * An error about {@code setting} of this entry. The problem must not quote a secret.
+     *
+     * @param setting the setting's name
+     * @param problem what is wrong with it
+     * @return the exception, naming the file, the entry and the setting
+     */
     public ConfigurationException invalid(String setting, String problem) {
         return new ConfigurationException(source, entry, setting, problem, null);
     }
 
-    /** An error about {@code setting} of this entry, with its cause. The problem must not quote a secret. */
+    /**
+     * An error about {@code setting} of this entry, with its cause. The problem must not quote a secret.
+     *
+     * @param setting the setting's name
+     * @param problem what is wrong with it
+     * @param cause the underlying failure
+     * @return the exception, naming the file, the entry and the setting
+     */
     public ConfigurationException invalid(String setting, String problem, Throwable cause) {
         return new ConfigurationException(source, entry, setting, problem, cause);
     }
 
-    /** Parses Go's duration syntax (a sequence of number-unit pairs); empty for anything else. */
+    /**
+     * Parses Go's duration syntax (a sequence of number-unit pairs); empty for anything else.
+     *
+     * @param text e.g. {@code 1m30s}
+     * @return the duration, or empty
+     */
     public static Optional<Duration> parseDuration(String text) {
         if (text.equals("0")) {
             return Optional.of(Duration.ZERO);
