@@ -140,6 +140,14 @@ class ChainConfigLoaderTest {
         assertEquals("level", e.setting());
         e = assertThrows(ConfigurationException.class, () -> loader().load(config("authenticators:\n  - level: 1\n")));
         assertEquals("type", e.setting());
+        // A YAML key that is not a string (found by HostileConfigPropertiesTest: it was a ClassCastException).
+        e = assertThrows(ConfigurationException.class,
+                () -> loader().load(config("tokenCache: {1: x}\nauthenticators: []\n")));
+        assertEquals("1", e.setting());
+        assertTrue(e.getMessage().contains("a setting name must be a string"), e.getMessage());
+        e = assertThrows(ConfigurationException.class,
+                () -> loader().load(config("authenticators:\n  - type: picky\n    2: high\n")));
+        assertEquals("2", e.setting());
         e = assertThrows(ConfigurationException.class, () -> loader().load(config("authenticators:\n  - just a string\n")));
         assertEquals("authenticators[1]".replace("1", "0"), e.entry());
         e = assertThrows(ConfigurationException.class, () -> loader().load(config("authenticators: {type: fixed}\n")));

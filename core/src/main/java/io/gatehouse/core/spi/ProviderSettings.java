@@ -50,10 +50,18 @@ public final class ProviderSettings {
      * @param values        the entry's settings as parsed from YAML
      *
      * @return the settings
+     * @throws ConfigurationException if a setting name is not a string
      */
     public static ProviderSettings of(String source, String entry, Path baseDirectory, Map<String, ?> values) {
         Map<String, Object> copy = new LinkedHashMap<>();
-        values.forEach(copy::put);
+        // YAML keys need not be strings ({1: x}); a setting name that is not one is a configuration error.
+        for (Map.Entry<?, ?> e : ((Map<?, ?>) values).entrySet()) {
+            if (!(e.getKey() instanceof String key)) {
+                throw new ConfigurationException(source, entry, String.valueOf(e.getKey()),
+                        "a setting name must be a string", null);
+            }
+            copy.put(key, e.getValue());
+        }
         return new ProviderSettings(Objects.requireNonNull(source, "source"), Objects.requireNonNull(entry, "entry"),
                 Objects.requireNonNull(baseDirectory, "baseDirectory"), copy);
     }
