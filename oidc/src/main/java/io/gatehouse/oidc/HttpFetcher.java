@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -96,6 +97,11 @@ final class HttpFetcher {
             throw new IOException("Get " + GoText.quote(uri.toString()) + ": interrupted");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof HttpTimeoutException) {
+                // The client's own request timeout can fire a moment before ours: one message for one failure.
+                throw new IOException("Get " + GoText.quote(uri.toString()) + ": timed out after " + requestTimeout.toMillis() + " ms",
+                        cause);
+            }
             throw new IOException("Get " + GoText.quote(uri.toString()) + ": "
                     + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()), cause);
         }
