@@ -1,8 +1,6 @@
 package io.gatehouse.examples.gateway;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.gatehouse.serviceaccount.ServiceAccountDiscovery;
-import java.io.IOException;
 
 /**
  * The service account issuer's discovery document and JWKS, served without credentials: external OIDC verifiers
@@ -19,11 +17,11 @@ final class DiscoveryEndpoint {
     }
 
     /** Answers {@code ex} if it asks for the discovery document or the JWKS; false, having sent nothing, otherwise. */
-    boolean serve(HttpExchange ex) throws IOException {
-        if (!ex.getRequestMethod().equals("GET")) {
+    boolean serve(Exchange ex) {
+        if (!ex.method().equals("GET")) {
             return false;
         }
-        String path = ex.getRequestURI().getPath();
+        String path = ex.path();
         if (path.equals(CONFIGURATION_PATH)) {
             Responses.bytes(ex, 200, "application/json", discovery.openIdConfiguration());
             return true;

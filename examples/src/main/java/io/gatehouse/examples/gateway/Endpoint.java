@@ -1,6 +1,5 @@
 package io.gatehouse.examples.gateway;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import java.io.IOException;
 
@@ -9,5 +8,5 @@ import java.io.IOException;
 interface Endpoint {
 
     /** Answers {@code ex} for {@code caller}; must send a response. */
-    void serve(HttpExchange ex, Authenticated caller) throws IOException;
+    void serve(Exchange ex, Authenticated caller) throws IOException;
 }

@@ -58,7 +58,7 @@ final class GatewayFlags {
                 name = name.substring(0, eq);
             }
             boolean known = VALUED.contains(name) || BOOLEANS.contains(name) || extra.contains(name)
-                    || FrontProxyOptions.FLAGS.contains(name);
+                    || FrontProxyOptions.FLAGS.contains(name) || ServingOptions.FLAGS.contains(name);
             if (!known) {
                 throw new FlagException("unknown flag: --" + name);
             }
@@ -119,7 +119,8 @@ final class GatewayFlags {
                 // kube-apiserver's default for delegated authorization: probes need no credential.
                 single.containsKey("authorization-always-allow-paths")
                         ? commaList(single.get("authorization-always-allow-paths"))
-                        : List.of("/healthz", "/readyz", "/livez"));
+                        : List.of("/healthz", "/readyz", "/livez"),
+                ServingOptions.parse(single));
         check(o);
         return o;
     }

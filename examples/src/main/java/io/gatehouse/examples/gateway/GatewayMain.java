@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -46,7 +47,23 @@ public final class GatewayMain {
     }
 
     public static void main(String[] args) throws Exception {
-        int code = run(Arrays.asList(args), System.out, System.err, new CountDownLatch(1));
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM and Ctrl-C: stop accepting, let in-flight requests finish (--shutdown-timeout), then exit.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(10, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "gateway-shutdown"));
+        int code;
+        try {
+            code = run(Arrays.asList(args), System.out, System.err, stop);
+        } finally {
+            stopped.countDown();
+        }
         if (code != 0) {
             System.exit(code);
         }

@@ -44,6 +44,7 @@ import java.util.Map;
  * @param alwaysAllowPaths      {@code --authorization-always-allow-paths}: paths served to a request that presents no
  *                              credential ({@code /healthz}, {@code /readyz}, {@code /livez} unless set); a presented
  *                              credential is still judged, and a bad one is still a 401
+ * @param serving               the serving limits and timeouts
  */
 record GatewayOptions(
         int securePort,
@@ -78,7 +79,8 @@ record GatewayOptions(
         java.net.URI upstream,
         FrontProxyOptions frontProxy,
         Path kubeconfig,
-        List<String> alwaysAllowPaths) {
+        List<String> alwaysAllowPaths,
+        ServingOptions serving) {
 
     /** Whether any {@code --oidc-*} flag was given. */
     boolean anyOidcFlag() {

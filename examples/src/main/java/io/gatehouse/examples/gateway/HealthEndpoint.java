@@ -1,11 +1,7 @@
 package io.gatehouse.examples.gateway;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.gatehouse.kubernetes.KubernetesApiHealth;
 import io.gatehouse.oidc.IssuerHealth;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -74,14 +70,14 @@ final class HealthEndpoint {
         return PATHS.contains(path);
     }
 
-    void serve(HttpExchange ex) throws IOException {
-        String path = ex.getRequestURI().getPath();
+    void serve(Exchange ex) {
+        String path = ex.path();
         List<Check> checks = new ArrayList<>();
         checks.add(PING);
         if (path.equals("/readyz")) {
             checks.addAll(readiness);
         }
-        String query = ex.getRequestURI().getRawQuery();
+        String query = ex.rawQuery();
         boolean verbose = query != null && List.of(query.split("&")).contains("verbose");
         StringBuilder body = new StringBuilder();
         boolean failed = false;
@@ -109,12 +105,7 @@ final class HealthEndpoint {
         } else {
             text = "ok";
         }
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        ex.sendResponseHeaders(failed ? 500 : 200, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+        ex.setResponseHeader("X-Content-Type-Options", "nosniff");
+        ex.send(failed ? 500 : 200, "text/plain; charset=utf-8", text);
     }
 }

@@ -1,11 +1,7 @@
 package io.gatehouse.examples.gateway;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * {@code GET /metrics}: the gateway's meters (Gatehouse's authentication metrics under Kubernetes' names, see
@@ -23,12 +19,7 @@ final class MetricsEndpoint implements Endpoint {
     }
 
     @Override
-    public void serve(HttpExchange ex, Authenticated caller) throws IOException {
-        byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-        ex.sendResponseHeaders(200, body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
-        }
+    public void serve(Exchange ex, Authenticated caller) {
+        ex.send(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
     }
 }

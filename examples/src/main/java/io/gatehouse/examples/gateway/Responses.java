@@ -1,9 +1,6 @@
 package io.gatehouse.examples.gateway;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.gatehouse.core.UserInfo;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +13,7 @@ final class Responses {
     }
 
     /** A {@code Status} failure with Kubernetes' fields, as kube-apiserver answers errors. */
-    static void status(HttpExchange ex, int code, String reason, String message) throws IOException {
+    static void status(Exchange ex, int code, String reason, String message) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("kind", "Status");
         body.put("apiVersion", "v1");
@@ -29,24 +26,19 @@ final class Responses {
     }
 
     /** {@code body} as JSON with status {@code code}. */
-    static void json(HttpExchange ex, int code, Object body) throws IOException {
+    static void json(Exchange ex, int code, Object body) {
         bytes(ex, code, "application/json", WireJson.write(body));
     }
 
     /** A ready JSON document (a discovery document, a JWKS) with status {@code code}. */
-    static void bytes(HttpExchange ex, int code, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", contentType);
-        ex.sendResponseHeaders(code, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+    static void bytes(Exchange ex, int code, String contentType, String body) {
+        ex.send(code, contentType, body.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Kubernetes' {@code Warning: 299 - "…"} headers, one per warning. */
-    static void warnings(HttpExchange ex, List<String> warnings) {
+    static void warnings(Exchange ex, List<String> warnings) {
         for (String w : warnings) {
-            ex.getResponseHeaders().add("Warning", "299 - \"" + w.replace("\"", "'") + "\"");
+            ex.addResponseHeader("Warning", "299 - \"" + w.replace("\"", "'") + "\"");
         }
     }
 

@@ -1,6 +1,5 @@
 package io.gatehouse.examples.gateway;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,9 +12,9 @@ final class SelfSubjectReviewEndpoint implements Endpoint {
     static final String PATH = "/apis/authentication.k8s.io/v1/selfsubjectreviews";
 
     @Override
-    public void serve(HttpExchange ex, Authenticated caller) throws IOException {
+    public void serve(Exchange ex, Authenticated caller) throws IOException {
         // kubectl sends a protobuf body; what it asks about is the caller, so the body is not read.
-        ex.getRequestBody().transferTo(OutputStream.nullOutputStream());
+        ex.requestBody().transferTo(OutputStream.nullOutputStream());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("kind", "SelfSubjectReview");
         body.put("apiVersion", "authentication.k8s.io/v1");

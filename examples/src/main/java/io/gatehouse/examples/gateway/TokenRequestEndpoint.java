@@ -1,6 +1,5 @@
 package io.gatehouse.examples.gateway;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.serviceaccount.BoundObjectReference;
 import io.gatehouse.serviceaccount.IssuedToken;
@@ -34,8 +33,8 @@ final class TokenRequestEndpoint implements Endpoint {
     }
 
     @Override
-    public void serve(HttpExchange ex, Authenticated caller) throws IOException {
-        Matcher m = PATH.matcher(ex.getRequestURI().getPath());
+    public void serve(Exchange ex, Authenticated caller) throws IOException {
+        Matcher m = PATH.matcher(ex.path());
         if (!m.matches()) {
             throw new IllegalStateException("routed a path this endpoint does not serve");
         }
@@ -45,10 +44,10 @@ final class TokenRequestEndpoint implements Endpoint {
             Responses.status(ex, 403, "Forbidden", TokenMintPolicy.forbidden(caller.user(), namespace, name));
             return;
         }
-        byte[] raw = ex.getRequestBody().readNBytes(TokenReviewEndpoint.MAX_BODY + 1);
+        byte[] raw = ex.requestBody().readNBytes(TokenReviewEndpoint.MAX_BODY + 1);
         TokenRequest request;
         try {
-            TokenRequestBody body = TokenRequestBody.parse(raw, ex.getRequestHeaders().getFirst("Content-Type"));
+            TokenRequestBody body = TokenRequestBody.parse(raw, ex.requestHeader("Content-Type"));
             request = TokenRequest.forServiceAccount(namespace, name, serviceAccountUid(namespace, name));
             if (!body.audiences().isEmpty()) {
                 request = request.withAudiences(body.audiences());

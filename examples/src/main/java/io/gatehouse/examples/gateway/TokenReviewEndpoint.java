@@ -1,12 +1,11 @@
 package io.gatehouse.examples.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
 import io.gatehouse.core.AuthenticationChain;
 import io.gatehouse.core.AuthenticationRequest;
-import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
+import io.gatehouse.core.AuthenticationResult;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,8 +27,8 @@ final class TokenReviewEndpoint implements Endpoint {
     }
 
     @Override
-    public void serve(HttpExchange ex, Authenticated caller) throws IOException {
-        byte[] raw = ex.getRequestBody().readNBytes(MAX_BODY + 1);
+    public void serve(Exchange ex, Authenticated caller) throws IOException {
+        byte[] raw = ex.requestBody().readNBytes(MAX_BODY + 1);
         if (raw.length > MAX_BODY) {
             Responses.status(ex, 413, "RequestEntityTooLarge", "request body too large");
             return;

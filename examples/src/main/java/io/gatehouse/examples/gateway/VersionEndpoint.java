@@ -1,8 +1,6 @@
 package io.gatehouse.examples.gateway;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.gatehouse.core.AuthenticationResult.Authenticated;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -22,8 +20,16 @@ final class VersionEndpoint implements Endpoint {
         VERSION.put("platform", System.getProperty("os.name").toLowerCase(Locale.ROOT) + "/" + System.getProperty("os.arch"));
     }
 
+    /** The version document served. */
+    static Map<String, Object> version() {
+        return VERSION;
+    }
+
+    /** Written once: the document never changes while the gateway runs. */
+    private static final String BODY = WireJson.write(VERSION);
+
     @Override
-    public void serve(HttpExchange ex, Authenticated caller) throws IOException {
-        Responses.json(ex, 200, VERSION);
+    public void serve(Exchange ex, Authenticated caller) {
+        Responses.bytes(ex, 200, "application/json", BODY);
     }
 }

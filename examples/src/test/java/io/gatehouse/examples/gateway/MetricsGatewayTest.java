@@ -102,7 +102,7 @@ class MetricsGatewayTest {
             HttpResponse<String> ready = get(client, base + "/readyz", null);
             assertEquals(200, ready.statusCode());
             assertEquals("ok", ready.body());
-            assertEquals("[+]ping ok\nreadyz check passed\n", get(client, base + "/readyz?verbose", null).body());
+            assertEquals("[+]ping ok\n[+]shutdown ok\nreadyz check passed\n", get(client, base + "/readyz?verbose", null).body());
             assertEquals("ok", get(client, base + "/livez", null).body());
             assertEquals("ok", get(client, base + "/healthz", token).body());
             assertEquals(401, get(client, base + "/readyz", "wrong").statusCode(), "a bad credential is still refused");
@@ -120,7 +120,7 @@ class MetricsGatewayTest {
             HttpClient client = TestClients.trusting(demo.caFile);
             HttpResponse<String> ready = get(client, base + "/readyz?verbose", null);
             assertEquals(500, ready.statusCode());
-            assertEquals("[+]ping ok\n[-]oidc-issuers failed: reason withheld\nreadyz check failed\n", ready.body());
+            assertEquals("[+]ping ok\n[-]oidc-issuers failed: reason withheld\n[+]shutdown ok\nreadyz check failed\n", ready.body());
             assertFalse(ready.body().contains("127.0.0.1:9"), "no issuer URL to the caller");
             assertEquals("ok", get(client, base + "/livez", null).body(), "alive, though not ready");
         }

@@ -26,7 +26,17 @@ final class TestClients {
         return build(caFile, cert, key);
     }
 
+    /** A client that trusts the CA in {@code caFile} and prefers HTTP/2 (ALPN), as kubectl does. */
+    static HttpClient http2(Path caFile) throws Exception {
+        return HttpClient.newBuilder().sslContext(context(caFile, null, null)).version(HttpClient.Version.HTTP_2).build();
+    }
+
     private static HttpClient build(Path caFile, X509Certificate cert, PrivateKey key) throws Exception {
+        return HttpClient.newBuilder().sslContext(context(caFile, cert, key)).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /** A TLS context that trusts the CA in {@code caFile} and presents {@code cert} when not null. */
+    static SSLContext context(Path caFile, X509Certificate cert, PrivateKey key) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", Pem.readCertificates(caFile).get(0));
@@ -42,6 +52,6 @@ final class TestClients {
         }
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
+        return tls;
     }
 }
