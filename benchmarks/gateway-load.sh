@@ -67,7 +67,7 @@ to_ms() {
 
 # run NAME CONNECTIONS URL [HEADER]: wrk, keeping requests/s, mean, p99 and errors (non-2xx counts as an error
 # unless the row expects 401).
-declare -A rps mean p99 errs
+declare -A rps mean p50 p99 errs
 run() {
   local name=$1 conns=$2 url=$3 header=${4:-}
   local threads=$(( conns < 2 ? 1 : 2 ))
@@ -78,6 +78,7 @@ run() {
   out=$(wrk "${args[@]}" "$url")
   rps[$name]=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")
   mean[$name]=$(to_ms "$(awk '$1 == "Latency" { print $2; exit }' <<<"$out")")
+  p50[$name]=$(to_ms "$(awk '$1 == "50%" { print $2; exit }' <<<"$out")")
   p99[$name]=$(to_ms "$(awk '$1 == "99%" { print $2; exit }' <<<"$out")")
   local socket non2xx
   socket=$(awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' <<<"$out")
@@ -105,20 +106,20 @@ h2() { # url [header]
 h2_gw=$(h2 "$gateway" "authorization: Bearer $token")
 h2_bare=$(h2 "$bare")
 h2_rps() { awk '/^finished in/ { gsub(",", ""); for (i = 1; i <= NF; i++) if ($i ~ /req\/s/) { printf "%.0f", $(i-1) } }' <<<"$1"; }
-h2_err() { awk '/^requests:/ { gsub(",", ""); print $8 + $10 + $12 }' <<<"$1"; }
+h2_err() { awk '/^requests:/ { gsub(",", ""); print $10 + $12 + $14 }' <<<"$1"; }
 h2_non2xx() { awk '/^status codes:/ { gsub(",", ""); print $5 + $7 + $9 }' <<<"$1"; }
 
 ratio=$(awk -v a="${rps[cached-token-50]}" -v b="${rps[bare-50]}" 'BEGIN { printf "%.2f", a / b }')
 h2ratio=$(awk -v a="$(h2_rps "$h2_gw")" -v b="$(h2_rps "$h2_bare")" 'BEGIN { printf "%.2f", a / b }')
 verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == "<") ? v < t : v >= t; print ok ? "met" : "MISSED" }'; }
 
-printf '\n%-44s %12s %10s %10s %8s\n' "row" "requests/s" "mean ms" "p99 ms" "errors"
+printf '\n%-44s %12s %10s %10s %10s %8s\n' "row" "requests/s" "mean ms" "p50 ms" "p99 ms" "errors"
 for name in one-connection bare-one-connection cached-token-50 no-credential-401 bare-50; do
-  printf '%-44s %12s %10s %10s %8s\n' "wrk $name" "${rps[$name]}" "${mean[$name]}" "${p99[$name]}" "${errs[$name]}"
+  printf '%-44s %12s %10s %10s %10s %8s\n' "wrk $name" "${rps[$name]}" "${mean[$name]}" "${p50[$name]}" "${p99[$name]}" "${errs[$name]}"
 done
-printf '%-44s %12s %10s %10s %8s\n' "h2load 10x10 streams, cached token" "$(h2_rps "$h2_gw")" "" "" \
+printf '%-44s %12s %10s %10s %10s %8s\n' "h2load 10x10 streams, cached token" "$(h2_rps "$h2_gw")" "" "" "" \
   "$(( $(h2_err "$h2_gw") + $(h2_non2xx "$h2_gw") ))"
-printf '%-44s %12s %10s %10s %8s\n' "h2load 10x10 streams, bare" "$(h2_rps "$h2_bare")" "" "" \
+printf '%-44s %12s %10s %10s %10s %8s\n' "h2load 10x10 streams, bare" "$(h2_rps "$h2_bare")" "" "" "" \
   "$(( $(h2_err "$h2_bare") + $(h2_non2xx "$h2_bare") ))"
 echo
 echo "one connection mean ${mean[one-connection]} ms (target < 2 ms): $(verdict "${mean[one-connection]}" 2 '<')"

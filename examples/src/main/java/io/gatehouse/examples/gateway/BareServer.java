@@ -15,6 +15,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -44,7 +45,8 @@ public final class BareServer {
         ServerConnector connector = GatewayServer.newConnector(server, tls, serving, "127.0.0.1", port);
         server.addConnector(connector);
         byte[] body = WireJson.write(VersionEndpoint.version()).getBytes(StandardCharsets.UTF_8);
-        server.setHandler(new Handler.Abstract.NonBlocking() {
+        // The gateway's handler shape: a (blocking) core handler inside the graceful-stop wrapper.
+        server.setHandler(new GracefulHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
                 response.setStatus(200);
@@ -53,7 +55,7 @@ public final class BareServer {
                 response.write(true, ByteBuffer.wrap(body), callback);
                 return true;
             }
-        });
+        }));
         server.start();
         System.out.println("bare server on https://127.0.0.1:" + connector.getLocalPort());
         System.out.flush();

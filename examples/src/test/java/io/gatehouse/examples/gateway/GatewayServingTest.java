@@ -370,6 +370,45 @@ class GatewayServingTest {
     }
 
     @Test
+    void sigtermDrainsTheRequestInFlightBeforeTheProcessExits() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), GatewayMain.class.getName(),
+                "--bind-address=127.0.0.1", "--secure-port=0", "--tls-cert-file=" + demo.servingCert,
+                "--tls-private-key-file=" + demo.servingKey, "--token-auth-file=" + demo.tokenFile,
+                "--upstream=http://127.0.0.1:" + upstreamPort).redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8));
+            int port = -1;
+            for (String line; port < 0 && (line = out.readLine()) != null; ) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("listening on https://127.0.0.1:(\\d+)")
+                        .matcher(line);
+                if (m.find()) {
+                    port = Integer.parseInt(m.group(1));
+                }
+            }
+            assertTrue(port > 0, "the gateway printed its port");
+            CompletableFuture.runAsync(() -> out.lines().forEach(l -> { })); // keep its output drained
+            release = new CountDownLatch(1);
+            entered = new CountDownLatch(1);
+            HttpClient client = TestClients.trusting(demo.caFile);
+            CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(HttpRequest.newBuilder(
+                    URI.create("https://127.0.0.1:" + port + "/block")).header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(entered.await(30, TimeUnit.SECONDS));
+            p.destroy(); // SIGTERM
+            assertFalse(p.waitFor(1, TimeUnit.SECONDS), "the process waits for the request in flight");
+            release.countDown();
+            HttpResponse<String> r = inFlight.get(30, TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode());
+            assertEquals("released", r.body());
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "then it exits");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     void bodiesStreamBothWaysThroughTheProxy() throws Exception {
         GatewayMain.Running g = gateway();
         HttpClient client = TestClients.trusting(demo.caFile);
