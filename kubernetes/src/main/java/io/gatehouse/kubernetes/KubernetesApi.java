@@ -55,6 +55,7 @@ public final class KubernetesApi implements AutoCloseable {
     private final boolean ownsClient;
     private final Clock clock;
     private final Duration staleAfter;
+    private final boolean recordLegacyTokenUse;
     private final List<ObjectCache<?, ?>> caches = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService sampler;
     private BootstrapTokenStore bootstrapTokenStore;
@@ -66,6 +67,7 @@ public final class KubernetesApi implements AutoCloseable {
         this.ownsClient = ownsClient;
         this.clock = b.clock;
         this.staleAfter = b.staleAfter;
+        this.recordLegacyTokenUse = b.recordLegacyTokenUse;
         this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gatehouse-kubernetes-health");
             t.setDaemon(true);
@@ -125,7 +127,8 @@ public final class KubernetesApi implements AutoCloseable {
                             ObjectRecords::secret, Secret::new, now)),
                     register(new ObjectCache<>("pods", client.pods().inAnyNamespace(),
                             ObjectRecords::pod, Pod::new, now)),
-                    register(new ObjectCache<>("nodes", client.nodes(), ObjectRecords::node, Node::new, now)));
+                    register(new ObjectCache<>("nodes", client.nodes(), ObjectRecords::node, Node::new, now)),
+                    recordLegacyTokenUse);
         }
         return serviceAccountLookup;
     }
@@ -180,6 +183,9 @@ public final class KubernetesApi implements AutoCloseable {
         }
         closed = true;
         sampler.shutdownNow();
+        if (serviceAccountLookup instanceof KubernetesServiceAccountLookup lookup) {
+            lookup.close();
+        }
         for (ObjectCache<?, ?> c : caches) {
             c.close();
         }
@@ -201,8 +207,23 @@ public final class KubernetesApi implements AutoCloseable {
         private KubernetesClient client;
         private Clock clock = Clock.systemUTC();
         private Duration staleAfter = DEFAULT_STALE_AFTER;
+        private boolean recordLegacyTokenUse;
 
         private Builder() {
+        }
+
+        /**
+         * Whether the service account lookup records legacy-token use as kube-apiserver does: the Secret's
+         * {@code kubernetes.io/legacy-token-last-used} label set to the day (UTC) by a JSON merge patch, off the
+         * request path, at most once per Secret per day. Off by default: a gateway is normally a read-only client,
+         * and this needs {@code patch} on Secrets. Failures are logged, never a rejection.
+         *
+         * @param record true to write the label
+         * @return this builder
+         */
+        public Builder recordLegacyTokenUse(boolean record) {
+            this.recordLegacyTokenUse = record;
+            return this;
         }
 
         /**

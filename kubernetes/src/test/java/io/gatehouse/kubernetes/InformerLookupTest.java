@@ -178,6 +178,35 @@ class InformerLookupTest {
     }
 
     @Test
+    void legacyTokenUseIsRecordedInTheSecretsLastUsedLabelOnlyWhenAsked() {
+        String saUid = ApiObjects.serviceAccount(admin, "tracked", "builder").getMetadata().getUid();
+        String token = ApiObjects.legacyToken("tracked", "builder", saUid, "builder-token");
+        ApiObjects.secret(admin, "tracked", "builder-token", "kubernetes.io/service-account-token", Map.of("token", token));
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+
+        // Read-only by default: the use is judged, nothing is written.
+        ServiceAccountTokenAuthenticator readOnly = ApiObjects.serviceAccounts(api, true);
+        await("legacy token authenticates", () -> readOnly.authenticate(token, List.of()).isAuthenticated());
+        assertEquals(0, ((KubernetesServiceAccountLookup) api.serviceAccountLookup()).labelsWritten());
+
+        try (KubernetesApi recording = KubernetesApi.builder().client(server.newClient()).recordLegacyTokenUse(true)
+                .build()) {
+            KubernetesServiceAccountLookup lookup = (KubernetesServiceAccountLookup) recording.serviceAccountLookup();
+            await("recording informers synced", () -> recording.health().ready());
+            ServiceAccountTokenAuthenticator tracked = ApiObjects.serviceAccounts(recording, true);
+            await("legacy token authenticates", () -> tracked.authenticate(token, List.of()).isAuthenticated());
+            await("the Secret carries today's last-used label", () -> today.equals(admin.secrets().inNamespace("tracked")
+                    .withName("builder-token").get().getMetadata().getLabels().get("kubernetes.io/legacy-token-last-used")));
+            for (int i = 0; i < 20; i++) {
+                assertTrue(tracked.authenticate(token, List.of()).isAuthenticated());
+            }
+            assertEquals(1, lookup.labelsWritten(), "one write a day, however often the token is used");
+            assertEquals(saUid, admin.serviceAccounts().inNamespace("tracked").withName("builder").get().getMetadata()
+                    .getUid(), "nothing else was touched");
+        }
+    }
+
+    @Test
     void aMissingObjectIsReadLiveOnEachLookup() {
         KubernetesServiceAccountLookup lookup = (KubernetesServiceAccountLookup) api.serviceAccountLookup();
         await("informers synced", () -> api.health().ready());
