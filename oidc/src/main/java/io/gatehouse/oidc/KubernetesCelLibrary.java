@@ -25,7 +25,10 @@ import java.util.Objects;
  * Kubernetes' own CEL libraries that CEL for Java does not ship, as Kubernetes declares them in its stored
  * expression environment: {@code library.Regex} ({@code find}, {@code findAll}) with Go's RE2 semantics (on
  * RE2/J, the Java port of Go's regexp) and {@code library.Lists} ({@code isSorted}, {@code sum}, {@code min},
- * {@code max}, {@code indexOf}, {@code lastIndexOf}). Errors carry Kubernetes' texts ({@code Illegal regex: …},
+ * {@code max}, {@code indexOf}, {@code lastIndexOf}), {@code library.URLs}, {@code library.IP} and {@code CIDR},
+ * {@code library.SemverLib} and {@code library.Quantity} ({@code quantity()}, {@code isQuantity}, comparisons,
+ * {@code add}, {@code sub}, {@code sign}, {@code isInteger}, {@code asInteger}, {@code asApproximateFloat}, on a port of
+ * {@code resource.Quantity}). Errors carry Kubernetes' texts ({@code Illegal regex: …},
  * {@code min called on empty list}).
  */
 final class KubernetesCelLibrary implements CelCompilerLibrary, CelRuntimeLibrary {
@@ -40,6 +43,8 @@ final class KubernetesCelLibrary implements CelCompilerLibrary, CelRuntimeLibrar
     static final OpaqueType CIDR = OpaqueType.create("net.CIDR");
     /** Kubernetes' semantic version type. */
     static final OpaqueType SEMVER = OpaqueType.create("kubernetes.Semver");
+    /** Kubernetes' resource quantity type. */
+    static final OpaqueType QUANTITY = OpaqueType.create("kubernetes.Quantity");
 
     private KubernetesCelLibrary() {
     }
@@ -116,11 +121,32 @@ final class KubernetesCelLibrary implements CelCompilerLibrary, CelRuntimeLibrar
                         CelOverloadDecl.newGlobalOverload("is_semver_string_bool", SimpleType.BOOL, SimpleType.STRING,
                                 SimpleType.BOOL)),
                 CelFunctionDecl.newFunctionDeclaration("isGreaterThan",
-                        CelOverloadDecl.newMemberOverload("semver_is_greater_than", SimpleType.BOOL, SEMVER, SEMVER)),
+                        CelOverloadDecl.newMemberOverload("semver_is_greater_than", SimpleType.BOOL, SEMVER, SEMVER),
+                        CelOverloadDecl.newMemberOverload("quantity_is_greater_than", SimpleType.BOOL, QUANTITY, QUANTITY)),
                 CelFunctionDecl.newFunctionDeclaration("isLessThan",
-                        CelOverloadDecl.newMemberOverload("semver_is_less_than", SimpleType.BOOL, SEMVER, SEMVER)),
+                        CelOverloadDecl.newMemberOverload("semver_is_less_than", SimpleType.BOOL, SEMVER, SEMVER),
+                        CelOverloadDecl.newMemberOverload("quantity_is_less_than", SimpleType.BOOL, QUANTITY, QUANTITY)),
                 CelFunctionDecl.newFunctionDeclaration("compareTo",
-                        CelOverloadDecl.newMemberOverload("semver_compare_to", SimpleType.INT, SEMVER, SEMVER)),
+                        CelOverloadDecl.newMemberOverload("semver_compare_to", SimpleType.INT, SEMVER, SEMVER),
+                        CelOverloadDecl.newMemberOverload("quantity_compare_to", SimpleType.INT, QUANTITY, QUANTITY)),
+                CelFunctionDecl.newFunctionDeclaration("quantity",
+                        CelOverloadDecl.newGlobalOverload("string_to_quantity", QUANTITY, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration("isQuantity",
+                        CelOverloadDecl.newGlobalOverload("is_quantity_string", SimpleType.BOOL, SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration("sign",
+                        CelOverloadDecl.newMemberOverload("quantity_sign", SimpleType.INT, QUANTITY)),
+                CelFunctionDecl.newFunctionDeclaration("isInteger",
+                        CelOverloadDecl.newMemberOverload("quantity_is_integer", SimpleType.BOOL, QUANTITY)),
+                CelFunctionDecl.newFunctionDeclaration("asInteger",
+                        CelOverloadDecl.newMemberOverload("quantity_get_int", SimpleType.INT, QUANTITY)),
+                CelFunctionDecl.newFunctionDeclaration("asApproximateFloat",
+                        CelOverloadDecl.newMemberOverload("quantity_get_float", SimpleType.DOUBLE, QUANTITY)),
+                CelFunctionDecl.newFunctionDeclaration("add",
+                        CelOverloadDecl.newMemberOverload("quantity_add", QUANTITY, QUANTITY, QUANTITY),
+                        CelOverloadDecl.newMemberOverload("quantity_add_int", QUANTITY, QUANTITY, SimpleType.INT)),
+                CelFunctionDecl.newFunctionDeclaration("sub",
+                        CelOverloadDecl.newMemberOverload("quantity_sub", QUANTITY, QUANTITY, QUANTITY),
+                        CelOverloadDecl.newMemberOverload("quantity_sub_int", QUANTITY, QUANTITY, SimpleType.INT)),
                 CelFunctionDecl.newFunctionDeclaration("major",
                         CelOverloadDecl.newMemberOverload("semver_major", SimpleType.INT, SEMVER)),
                 CelFunctionDecl.newFunctionDeclaration("minor",
@@ -206,6 +232,39 @@ final class KubernetesCelLibrary implements CelCompilerLibrary, CelRuntimeLibrar
                 CelFunctionBinding.from("semver_is_less_than", GoSemver.class, GoSemver.class, (a, b) -> a.compareTo(b) < 0),
                 CelFunctionBinding.from("semver_compare_to", GoSemver.class, GoSemver.class, (a, b) -> (long) a.compareTo(b)),
                 CelFunctionBinding.from("semver_major", GoSemver.class, v -> v.major),
+                CelFunctionBinding.from("quantity_is_greater_than", GoQuantity.class, GoQuantity.class,
+                        (a, b) -> a.compareTo(b) > 0),
+                CelFunctionBinding.from("quantity_is_less_than", GoQuantity.class, GoQuantity.class,
+                        (a, b) -> a.compareTo(b) < 0),
+                CelFunctionBinding.from("quantity_compare_to", GoQuantity.class, GoQuantity.class,
+                        (a, b) -> (long) Integer.signum(a.compareTo(b))),
+                CelFunctionBinding.from("string_to_quantity", String.class, KubernetesCelLibrary::quantity),
+                CelFunctionBinding.from("is_quantity_string", String.class, s -> {
+                    try {
+                        GoQuantity.parse(s);
+                        return true;
+                    } catch (GoQuantity.QuantityException e) {
+                        return false;
+                    }
+                }),
+                CelFunctionBinding.from("quantity_sign", GoQuantity.class, q -> (long) q.sign()),
+                CelFunctionBinding.from("quantity_is_integer", GoQuantity.class, q -> q.asInt64() != null),
+                CelFunctionBinding.from("quantity_get_int", GoQuantity.class, q -> {
+                    Long i = q.asInt64();
+                    if (i == null) {
+                        throw new CelEvaluationException("cannot convert value to integer");
+                    }
+                    return i;
+                }),
+                CelFunctionBinding.from("quantity_get_float", GoQuantity.class, GoQuantity::asApproximateFloat),
+                CelFunctionBinding.from("quantity_add", GoQuantity.class, GoQuantity.class,
+                        (a, b) -> arithmetic(a, b, true)),
+                CelFunctionBinding.from("quantity_add_int", GoQuantity.class, Long.class,
+                        (a, b) -> arithmetic(a, GoQuantity.of(b), true)),
+                CelFunctionBinding.from("quantity_sub", GoQuantity.class, GoQuantity.class,
+                        (a, b) -> arithmetic(a, b, false)),
+                CelFunctionBinding.from("quantity_sub_int", GoQuantity.class, Long.class,
+                        (a, b) -> arithmetic(a, GoQuantity.of(b), false)),
                 CelFunctionBinding.from("semver_minor", GoSemver.class, v -> v.minor),
                 CelFunctionBinding.from("semver_patch", GoSemver.class, v -> v.patch),
                 CelFunctionBinding.from("list_a_is_sorted_bool", List.class, KubernetesCelLibrary::isSorted),
@@ -265,6 +324,23 @@ final class KubernetesCelLibrary implements CelCompilerLibrary, CelRuntimeLibrar
             throw new CelEvaluationException("IPv4-mapped IPv6 address " + GoText.quote(s) + " is not allowed");
         }
         return p;
+    }
+
+    /** Kubernetes' {@code quantity()}: {@code resource.ParseQuantity}'s error text as the evaluation error. */
+    private static GoQuantity quantity(String s) throws CelEvaluationException {
+        try {
+            return GoQuantity.parse(s);
+        } catch (GoQuantity.QuantityException e) {
+            throw new CelEvaluationException(e.getMessage());
+        }
+    }
+
+    private static GoQuantity arithmetic(GoQuantity a, GoQuantity b, boolean add) throws CelEvaluationException {
+        try {
+            return add ? a.add(b) : a.sub(b);
+        } catch (GoQuantity.QuantityException e) {
+            throw new CelEvaluationException(e.getMessage());
+        }
     }
 
     private static GoSemver semver(String s, boolean normalize) throws CelEvaluationException {

@@ -14,8 +14,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Kubernetes' regex and lists CEL libraries in the claim environment: their documented examples, Go's
- * FindAllString semantics for empty matches, and claims whose numbers arrive as doubles (JSON).
+ * Kubernetes' CEL libraries in the claim environment (regex, URLs, IP and CIDR, semver, quantity, lists): their
+ * documented examples, Go's FindAllString semantics for empty matches, resource.Quantity's parsing and error texts,
+ * and claims whose numbers arrive as doubles (JSON).
  */
 class KubernetesCelLibraryTest {
 
@@ -145,6 +146,46 @@ class KubernetesCelLibraryTest {
         "semver('1.0.0-rc.1').isGreaterThan(semver('1.0.0-beta.11')) | true",
         "semver('1.0.0+build.1').compareTo(semver('1.0.0+build.2')) | 0",
         "semver('0.1.0-alpha.1').minor() | 1",
+        // library.Quantity: its documented examples and resource.Quantity's parsing rules
+        "isQuantity('20') | true",
+        "isQuantity('200M') | true",
+        "isQuantity('20Mi') | true",
+        "isQuantity('10Mo') | false",
+        "isQuantity('1.5Gi') | true",
+        "isQuantity('1e3') | true",
+        "isQuantity('1E-3') | true",
+        "isQuantity('1.G') | true",
+        "isQuantity('.') | false",
+        "isQuantity('1e') | false",
+        "isQuantity('') | false",
+        "isQuantity('-') | true",
+        "quantity('-').sign() | 0",
+        "quantity('50M').isGreaterThan(quantity('50Mi')) | false",
+        "quantity('50Mi').isGreaterThan(quantity('50M')) | true",
+        "quantity('50M').isLessThan(quantity('50Mi')) | true",
+        "quantity('1k') == quantity('1000') | true",
+        "quantity('1Ki') == quantity('1024') | true",
+        "quantity('1Ki') == quantity('1k') | false",
+        "quantity('200M').compareTo(quantity('0.2G')) | 0",
+        "quantity('50M').compareTo(quantity('50Mi')) | -1",
+        "quantity('50703').asInteger() | 50703",
+        "quantity('50.703m').isInteger() | false",
+        "quantity('1.5k').isInteger() | true",
+        "quantity('1.5k').asInteger() | 1500",
+        "quantity('9223372036854775807').isInteger() | true",
+        "quantity('9223372036854775808').isInteger() | false",
+        "quantity('50703').asApproximateFloat() | 50703.0",
+        "quantity('1.5').asApproximateFloat() | 1.5",
+        "quantity('0.1n').asApproximateFloat() | 1.0E-9",
+        "quantity('5k').add(quantity('3k')) == quantity('8k') | true",
+        "quantity('5k').sub(500) == quantity('4500') | true",
+        "quantity('5k').add(1).asInteger() | 5001",
+        "quantity('1Mi').sub(quantity('1Ki')).asInteger() | 1047552",
+        "quantity('-5').sign() | -1",
+        "quantity('0').sign() | 0",
+        "quantity('+7m').sign() | 1",
+        "quantity('10Ei').asInteger() | 9223372036854775807",
+        "quantity('1e4294967296').asInteger() | 1",
         // library.Lists
         "[1, 2, 3].isSorted() | true",
         "['a', 'b', 'b', 'c'].isSorted() | true",
@@ -199,10 +240,51 @@ class KubernetesCelLibraryTest {
         "semver('1.2.3+a_b') | Invalid character(s) found in build meta data \"a_b\"",
         "semver('') | Version string empty",
         "semver('1-rc', true) | short version cannot contain PreRelease/Build meta data",
+        "quantity('10Mo') | quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+        "quantity('1Z') | quantities must match the regular expression",
+        "quantity('.') | unable to parse numeric part of quantity",
+        "quantity('1e') | unable to parse quantity's suffix",
+        "quantity('1K') | unable to parse quantity's suffix",
+        "quantity('1e99999999999999999999') | unable to parse quantity's suffix",
+        "quantity('9999999999999999999999999999999999999G').asInteger() | cannot convert value to integer",
+        "quantity('1.5m').asInteger() | cannot convert value to integer",
+        "quantity('1e2000000000').add(1) | quantity arithmetic out of range",
     })
     void errorsCarryKubernetesTexts(String expression, String expected) {
         String m = error(expression);
         assertTrue(m.contains(expected), m);
+    }
+
+    @Property(tries = 1000)
+    void quantityParsingAnswersEveryStringWithAValueOrOneOfItsThreeErrors(@ForAll @StringLength(max = 24) String raw,
+                                                                         @ForAll("quantityish") String q) {
+        for (String s : List.of(raw, q)) {
+            try {
+                GoQuantity v = GoQuantity.parse(s);
+                // Whatever was parsed compares with itself, converts, and adds a small integer without blowing up.
+                assertEquals(0, v.compareTo(v));
+                v.asApproximateFloat();
+                v.asInt64();
+                try {
+                    assertEquals(v, v.add(GoQuantity.of(1)).sub(GoQuantity.of(1)));
+                } catch (GoQuantity.QuantityException tooFarApart) {
+                    assertEquals("quantity arithmetic out of range", tooFarApart.getMessage());
+                }
+            } catch (GoQuantity.QuantityException e) {
+                assertTrue(List.of(GoQuantity.FORMAT_WRONG, GoQuantity.NUMERIC, GoQuantity.SUFFIX).contains(e.getMessage()),
+                        e.getMessage());
+            }
+        }
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<String> quantityish() {
+        net.jqwik.api.Arbitrary<String> sign = net.jqwik.api.Arbitraries.of("", "+", "-");
+        net.jqwik.api.Arbitrary<String> digits = net.jqwik.api.Arbitraries.strings().numeric().ofMaxLength(12);
+        net.jqwik.api.Arbitrary<String> suffix = net.jqwik.api.Arbitraries.of("", "n", "u", "m", "k", "M", "G", "T", "P",
+                "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "e3", "E-12", "e+900000000", "e-2000000000", "K", "e", "i");
+        return net.jqwik.api.Combinators.combine(sign, digits, net.jqwik.api.Arbitraries.of("", "."), digits, suffix)
+                .as((a, b, dot, c, d) -> a + b + dot + c + d);
     }
 
     @Property(tries = 300)
