@@ -9,6 +9,7 @@ import dev.cel.common.CelOverloadDecl;
 import dev.cel.common.types.ListType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.OpaqueType;
+import dev.cel.common.types.OptionalType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.common.types.TypeParamType;
 import dev.cel.compiler.CelCompilerLibrary;
@@ -20,6 +21,7 @@ import io.gatehouse.core.internal.GoText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Kubernetes' own CEL libraries that CEL for Java does not ship, as Kubernetes declares them in its stored
@@ -45,12 +47,15 @@ final class KubernetesCelLibrary implements CelCompilerLibrary, CelRuntimeLibrar
     static final OpaqueType SEMVER = OpaqueType.create("kubernetes.Semver");
     /** Kubernetes' resource quantity type. */
     static final OpaqueType QUANTITY = OpaqueType.create("kubernetes.Quantity");
+    /** Kubernetes' named string format type. */
+    static final OpaqueType FORMAT = OpaqueType.create("kubernetes.NamedFormat");
 
     private KubernetesCelLibrary() {
     }
 
     @Override
     public void setCheckerOptions(CelCheckerBuilder checker) {
+        checker.addFunctionDeclarations(formatConstructors().toArray(CelFunctionDecl[]::new));
         checker.addFunctionDeclarations(
                 CelFunctionDecl.newFunctionDeclaration("find",
                         CelOverloadDecl.newMemberOverload("string_find_string", SimpleType.STRING,
@@ -129,6 +134,11 @@ final class KubernetesCelLibrary implements CelCompilerLibrary, CelRuntimeLibrar
                 CelFunctionDecl.newFunctionDeclaration("compareTo",
                         CelOverloadDecl.newMemberOverload("semver_compare_to", SimpleType.INT, SEMVER, SEMVER),
                         CelOverloadDecl.newMemberOverload("quantity_compare_to", SimpleType.INT, QUANTITY, QUANTITY)),
+                CelFunctionDecl.newFunctionDeclaration("format.named",
+                        CelOverloadDecl.newGlobalOverload("format-named", OptionalType.create(FORMAT), SimpleType.STRING)),
+                CelFunctionDecl.newFunctionDeclaration("validate",
+                        CelOverloadDecl.newMemberOverload("format-validate",
+                                OptionalType.create(ListType.create(SimpleType.STRING)), FORMAT, SimpleType.STRING)),
                 CelFunctionDecl.newFunctionDeclaration("quantity",
                         CelOverloadDecl.newGlobalOverload("string_to_quantity", QUANTITY, SimpleType.STRING)),
                 CelFunctionDecl.newFunctionDeclaration("isQuantity",
@@ -167,8 +177,17 @@ final class KubernetesCelLibrary implements CelCompilerLibrary, CelRuntimeLibrar
                         CelOverloadDecl.newMemberOverload("list_a_last_index_of_int", SimpleType.INT, ListType.create(A), A)));
     }
 
+    /** {@code format.dns1123Label()} and the other zero-argument constructors of library.Format. */
+    private static java.util.stream.Stream<CelFunctionDecl> formatConstructors() {
+        return KubernetesFormats.FORMATS.keySet().stream().sorted().map(name -> CelFunctionDecl.newFunctionDeclaration(
+                "format." + name, CelOverloadDecl.newGlobalOverload("format." + name, FORMAT)));
+    }
+
     @Override
     public void setRuntimeOptions(CelRuntimeBuilder runtime) {
+        for (KubernetesFormats.Format f : KubernetesFormats.FORMATS.values()) {
+            runtime.addFunctionBindings(CelFunctionBinding.from("format." + f.name(), List.of(), args -> f));
+        }
         runtime.addFunctionBindings(
                 CelFunctionBinding.from("string_find_string", String.class, String.class,
                         (s, re) -> {
@@ -239,6 +258,12 @@ final class KubernetesCelLibrary implements CelCompilerLibrary, CelRuntimeLibrar
                 CelFunctionBinding.from("quantity_compare_to", GoQuantity.class, GoQuantity.class,
                         (a, b) -> (long) Integer.signum(a.compareTo(b))),
                 CelFunctionBinding.from("string_to_quantity", String.class, KubernetesCelLibrary::quantity),
+                CelFunctionBinding.from("format-named", String.class,
+                        name -> Optional.ofNullable(KubernetesFormats.FORMATS.get(name))),
+                CelFunctionBinding.from("format-validate", KubernetesFormats.Format.class, String.class, (f, value) -> {
+                    List<String> problems = f.validate().apply(value);
+                    return problems.isEmpty() ? Optional.empty() : Optional.of(List.copyOf(problems));
+                }),
                 CelFunctionBinding.from("is_quantity_string", String.class, s -> {
                     try {
                         GoQuantity.parse(s);

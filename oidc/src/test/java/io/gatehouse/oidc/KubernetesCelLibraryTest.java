@@ -340,6 +340,95 @@ class KubernetesCelLibraryTest {
                 .map(tail -> "https://" + tail);
     }
 
+    static final String LABEL_ERR = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
+            + "and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for "
+            + "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+    static final String SUBDOMAIN_ERR = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
+            + "'-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for "
+            + "validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+    static final String DNS1035_ERR = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start "
+            + "with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex "
+            + "used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+    static final String NAME_PART_ERR = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start "
+            + "and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for "
+            + "validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+    static final String LABEL_VALUE_ERR = "a valid label must be an empty string or consist of alphanumeric characters, '-', "
+            + "'_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or "
+            + "'12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+
+    /** Kubernetes' library.Format table: each validate() answers none (valid) or the list of apimachinery's messages. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> formatCases() {
+        java.util.function.BiFunction<String, List<String>, org.junit.jupiter.params.provider.Arguments> c =
+                org.junit.jupiter.params.provider.Arguments::of;
+        return java.util.stream.Stream.of(
+                c.apply("format.dns1123Label().validate('my-label-name')", List.of()),
+                c.apply("format.dns1123Subdomain().validate('apiextensions.k8s.io')", List.of()),
+                c.apply("format.qualifiedName().validate('apiextensions.k8s.io/v1beta1')", List.of()),
+                c.apply("format.dns1123LabelPrefix().validate('my-label-prefix-')", List.of()),
+                c.apply("format.dns1123SubdomainPrefix().validate('mysubdomain.prefix.-')", List.of()),
+                c.apply("format.dns1035LabelPrefix().validate('my-label-prefix-')", List.of()),
+                c.apply("format.uri().validate('http://example.com')", List.of()),
+                c.apply("format.uuid().validate('123e4567-e89b-12d3-a456-426614174000')", List.of()),
+                c.apply("format.byte().validate('aGVsbG8=')", List.of()),
+                c.apply("format.date().validate('2021-01-01')", List.of()),
+                c.apply("format.datetime().validate('2021-01-01T00:00:00Z')", List.of()),
+                c.apply("format.dns1123Label().validate('contains a space')", List.of(LABEL_ERR)),
+                c.apply("format.dns1123Subdomain().validate('contains a space')", List.of(SUBDOMAIN_ERR)),
+                c.apply("format.dns1035Label().validate('contains a space')", List.of(DNS1035_ERR)),
+                c.apply("format.qualifiedName().validate('contains a space')", List.of(NAME_PART_ERR)),
+                c.apply("format.dns1123LabelPrefix().validate('contains a space-')", List.of(LABEL_ERR)),
+                c.apply("format.dns1123SubdomainPrefix().validate('contains a space-')", List.of(SUBDOMAIN_ERR)),
+                c.apply("format.dns1035LabelPrefix().validate('contains a space-')", List.of(DNS1035_ERR)),
+                c.apply("format.dns1035Label().validate('my-label-name')", List.of()),
+                c.apply("format.qualifiedName().validate('my.name')", List.of()),
+                c.apply("format.byte().validate('aGVsbG8')", List.of("invalid base64")),
+                c.apply("format.date().validate('2020-01-32')", List.of("invalid date")),
+                c.apply("format.date().validate('2021-02-29')", List.of("invalid date")),
+                c.apply("format.date().validate('2020-02-29')", List.of()),
+                c.apply("format.datetime().validate('2020-01-32T00:00:00Z')", List.of("invalid datetime")),
+                c.apply("format.datetime().validate('2020-01-01t23:59:59.5+01:00')", List.of()),
+                c.apply("format.datetime().validate('2020-01-01T24:00:00Z')", List.of("invalid datetime")),
+                c.apply("format.labelValue().validate('my-cool-label-Value')", List.of()),
+                c.apply("format.labelValue().validate('my-cool-label-Value!!\\n\\n!!!')", List.of(LABEL_VALUE_ERR)),
+                c.apply("format.labelValue().validate('')", List.of()),
+                // the dots rule, lengths (in bytes, as Go), the prefix masking and qualified names' two parts
+                c.apply("format.dns1123Label().validate('a.b')", List.of("must not contain dots")),
+                c.apply("format.dns1123Label().validate('" + "a".repeat(64) + "')", List.of("must be no more than 63 characters")),
+                c.apply("format.dns1123Label().validate('" + "\u00e9".repeat(32) + "')",
+                        List.of("must be no more than 63 characters", LABEL_ERR)),
+                c.apply("format.qualifiedName().validate('example.com/')", List.of("name part must be non-empty", NAME_PART_ERR)),
+                c.apply("format.qualifiedName().validate('/name')", List.of("prefix part must be non-empty")),
+                c.apply("format.qualifiedName().validate('Example.com/name')", List.of("prefix part " + SUBDOMAIN_ERR)),
+                c.apply("format.portName().validate('http')", List.of()),
+                c.apply("format.portName().validate('-1--')", List.of("must contain at least one letter (a-z)",
+                        "must not contain consecutive hyphens", "must not begin or end with a hyphen")),
+                c.apply("format.uuid().validate('123E4567E89B12D3A456426614174000')", List.of()),
+                c.apply("format.uuid().validate('123e4567-e89b-12d3-a456-42661417400')", List.of("does not match the UUID format")),
+                c.apply("format.uri().validate('../relative')", List.of("parse \"../relative\": invalid URI for request")),
+                c.apply("format.named('uuid').value().validate('x')", List.of("does not match the UUID format")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("formatCases")
+    void formatsValidateAsKubernetes(String expression, List<String> problems) throws Exception {
+        Object v = eval(expression);
+        assertEquals(problems.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(problems), v);
+    }
+
+    @org.junit.jupiter.api.Test
+    void everyNamedFormatIsFoundAndEqualsOnlyItself() throws Exception {
+        assertEquals(false, eval("format.named('unknown').hasValue()"));
+        for (String a : KubernetesFormats.FORMATS.keySet()) {
+            assertEquals(true, eval("format.named('" + a + "').hasValue()"));
+            assertEquals(true, eval("format.named('" + a + "').value() == format." + a + "()"));
+            for (String b : KubernetesFormats.FORMATS.keySet()) {
+                if (!a.equals(b)) {
+                    assertEquals(false, eval("format." + a + "() == format." + b + "()"), a + " vs " + b);
+                }
+            }
+        }
+    }
+
     private static String render(Object v) {
         if (v instanceof List<?> l) {
             StringBuilder sb = new StringBuilder("[");
