@@ -183,6 +183,12 @@ public final class KubernetesApi implements AutoCloseable {
         }
         closed = true;
         sampler.shutdownNow();
+        try {
+            // The sampler's task holds the caches: wait (briefly) until nothing runs it, so that closing frees them.
+            sampler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (serviceAccountLookup instanceof KubernetesServiceAccountLookup lookup) {
             lookup.close();
         }
