@@ -105,7 +105,7 @@ public class InformerScaleBenchmark {
             long again = usedAfterGc();
             if (again > none - 65_536) {
                 none = Math.min(none, again);
-                if (i >= 4) {
+                if (i >= 30) {
                     break;
                 }
             } else {

@@ -497,6 +497,33 @@ class GatewayServingTest {
     }
 
     @Test
+    void aWebSocketOverHttp2IsPassedThroughToo() throws Exception {
+        GatewayMain.Running g = gateway();
+        SslContextFactory.Client ssl = new SslContextFactory.Client();
+        ssl.setSslContext(TestClients.context(demo.caFile, null, null));
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(ssl);
+        org.eclipse.jetty.client.HttpClient http = new org.eclipse.jetty.client.HttpClient(
+                new org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2(
+                        new org.eclipse.jetty.http2.client.HTTP2Client(connector)));
+        WebSocketClient ws = new WebSocketClient(http);
+        ws.start();
+        open.add(ws::stop);
+        ClientUpgradeRequest up = new ClientUpgradeRequest(URI.create("wss://127.0.0.1:" + g.port() + "/ws"));
+        up.setHeader("Authorization", "Bearer " + token);
+        up.setSubProtocols("v5.channel.k8s.io");
+        Received received = new Received();
+        Session session = ws.connect(received, up).get(30, TimeUnit.SECONDS);
+        // The client's only transport is HTTP/2: the upgrade was an extended CONNECT.
+        assertEquals("HTTP/2.0", session.getUpgradeRequest().getHttpVersion());
+        assertEquals("v5.channel.k8s.io", session.getUpgradeResponse().getAcceptedSubProtocol());
+        Map<String, List<String>> seen = upstreamHeaders.get(upstreamHeaders.size() - 1);
+        assertEquals(List.of(DemoEnvironment.VIEWER), seen.get("X-Remote-User"));
+        session.sendText("over h2", org.eclipse.jetty.websocket.api.Callback.NOOP);
+        assertEquals("echo:over h2", received.texts.poll(30, TimeUnit.SECONDS));
+    }
+
+    @Test
     void aWebSocketWithoutACredentialIsRefusedBeforeTheUpstreamHearsOfIt() throws Exception {
         GatewayMain.Running g = gateway();
         WebSocketClient ws = webSocketClient();
