@@ -321,9 +321,11 @@ class GatewayServingTest {
 
         release.countDown();
         assertEquals("released", first.get(30, TimeUnit.SECONDS).body());
+        // The seat comes back when the server completes the exchange, which may be a moment after the client has
+        // read the body: wait for it, then the next request is served.
+        awaitTrue(() -> g.server().inFlightSeatsFree()[0] == 1 && g.server().inFlightSeatsFree()[1] == 1);
         assertEquals(200, client.send(get(g, "/api/v1/pods").build(), HttpResponse.BodyHandlers.ofString()).statusCode(),
                 "the seat came back when the response completed");
-        awaitTrue(() -> g.server().inFlightSeatsFree()[0] == 1 && g.server().inFlightSeatsFree()[1] == 1);
     }
 
     @Test
