@@ -130,7 +130,7 @@ class GatehouseMetricsTest {
         try (AuthenticationChain chain = AuthenticationChain.builder()
                 .addToken("echo", (t, a) -> t.length() % 2 == 0
                         ? AuthenticationResult.Rejected.of(RejectionReason.BAD_SIGNATURE, "bad " + t)
-                        : AuthenticationResult.Abstained.instance())
+                        : AuthenticationResult.Authenticated.of(io.gatehouse.core.UserInfo.of("user " + t, "")))
                 .listener(metrics).build()) {
             for (String s : hostile) {
                 chain.authenticate(AuthenticationRequest.builder().header("Authorization", "Bearer " + s).build());
