@@ -41,6 +41,7 @@ class GatehouseMetricsTest {
     private static double count(MeterRegistry r, String name, String... tags) {
         var search = r.find(name).tags(tags);
         return search.counter() != null ? search.counter().count()
+                : search.functionCounter() != null ? search.functionCounter().count()
                 : search.timer() != null ? search.timer().count() : search.gauge() != null ? search.gauge().value() : -1;
     }
 

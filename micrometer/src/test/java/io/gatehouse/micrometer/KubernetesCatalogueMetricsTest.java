@@ -34,6 +34,7 @@ class KubernetesCatalogueMetricsTest {
     private static double value(MeterRegistry r, String name, String... tags) {
         var search = r.find(name).tags(tags);
         return search.counter() != null ? search.counter().count()
+                : search.functionCounter() != null ? search.functionCounter().count()
                 : search.timer() != null ? search.timer().count()
                 : search.summary() != null ? search.summary().count()
                 : search.gauge() != null ? search.gauge().value() : -1;
