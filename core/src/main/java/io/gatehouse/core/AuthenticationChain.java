@@ -121,8 +121,12 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
         }
         long start = System.nanoTime();
         Decision decision = Decision.current();
+        // A chain may be a member of another chain: what the outer one recorded so far is put back afterwards.
+        Object outer = decision.save();
         decision.reset();
         AuthenticationResult result = judge(cached, request);
+        String decider = decision.member();
+        decision.restore(outer);
         Duration latency = Duration.ofNanos(System.nanoTime() - start);
         if (result instanceof Authenticated a) {
             listener.authenticated(a.user(), latency);
@@ -131,7 +135,7 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
         } else {
             listener.abstained(latency);
         }
-        listener.decided(decision.member(), result, latency);
+        listener.decided(decider, result, latency);
         return result;
     }
 

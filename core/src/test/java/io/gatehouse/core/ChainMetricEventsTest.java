@@ -93,6 +93,22 @@ class ChainMetricEventsTest {
     }
 
     @Test
+    void aChainInsideAChainNamesItsOwnMembersAndLeavesTheOuterChainsRecordAlone() {
+        MetricEventsListener inner = new MetricEventsListener();
+        try (AuthenticationChain nested = AuthenticationChain.builder().listener(inner).add("inner-front", headerUser()).build();
+             AuthenticationChain outer = AuthenticationChain.builder().listener(events)
+                     .add("first", r -> r.header("X-First") == null ? Abstained.instance()
+                             : Rejected.of(RejectionReason.MALFORMED, "no"))
+                     .add("nested", nested).build()) {
+            outer.authenticate(AuthenticationRequest.builder().header("X-Test-User", "bob").build());
+            outer.authenticate(AuthenticationRequest.builder().header("X-First", "x").header("X-Test-User", "").build());
+        }
+        assertEquals(List.of("decided inner-front Authenticated", "decided inner-front Rejected"),
+                inner.eventsStartingWith("decided"));
+        assertEquals(List.of("decided nested Authenticated", "decided first Rejected"), events.eventsStartingWith("decided"));
+    }
+
+    @Test
     void aChainWithoutListenerEmitsNothingAndStillJudges() {
         try (AuthenticationChain c = chain().listener(AuthenticationListener.NONE).build()) {
             assertInstanceOf(Authenticated.class, c.authenticate(AuthenticationRequest.bearer("good-1")));

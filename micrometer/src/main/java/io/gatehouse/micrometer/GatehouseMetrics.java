@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * Binds Gatehouse's authentication events to a Micrometer {@link MeterRegistry}: give the listener it returns to the
  * chain ({@code AuthenticationChain.Builder.listener}) and to the authenticators that report reloads and key
- * refreshes. One listener per registry; it is thread-safe, and the per-request events touch only meters registered
- * up front (no lookup, no allocation).
+ * refreshes. One listener per registry; it is thread-safe, and the per-request events allocate nothing: their meters
+ * are registered up front, or on a member's, issuer's or status's first event and then found with one map or array
+ * read.
  *
  * <p>Meters, as the Prometheus registry exposes them:
  * <ul>
