@@ -5,6 +5,7 @@ import io.gatehouse.core.AuthenticationResult.Authenticated;
 import io.gatehouse.core.AuthenticationResult.Rejected;
 import io.gatehouse.core.internal.Audiences;
 import io.gatehouse.core.internal.CachingTokenAuthenticator;
+import io.gatehouse.core.internal.Decision;
 import io.gatehouse.core.internal.GoText;
 import io.gatehouse.core.internal.SafeListener;
 import io.gatehouse.core.spi.ChainMember;
@@ -64,7 +65,7 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
             if (m.token()) {
                 TokenAuthenticator t = (TokenAuthenticator) m.member();
                 TokenAuthenticator judged = t.isAudienceAware() ? t : new AudienceAgnosticTokenAuthenticator(apiAudiences, t);
-                tokens.add(new Named<>(m.name(), judged, true));
+                tokens.add(new Named<>(m.name(), tracked(m.name(), judged), true));
             }
         }
         this.tokenMembers = List.copyOf(tokens);
@@ -74,8 +75,12 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
         TokenAuthenticator tokenCache = tokenUnion == null || !b.cachePolicy.enabled()
                 ? tokenUnion
                 : new CachingTokenAuthenticator(tokenUnion, b.cachePolicy, b.clock, listener);
-        this.cached = assemble(b.members, tokenCache);
-        this.uncached = assemble(b.members, tokenUnion);
+        List<Named<?>> members = new ArrayList<>();
+        for (Named<?> m : b.members) {
+            members.add(m.token() ? m : new Named<>(m.name(), tracked(m.name(), (Authenticator) m.member()), false));
+        }
+        this.cached = assemble(members, tokenCache);
+        this.uncached = assemble(members, tokenUnion);
         List<Named<Authenticator>> requests = new ArrayList<>();
         for (Named<?> m : b.members) {
             if (!m.token()) {
@@ -115,7 +120,13 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
             return judge(cached, request);
         }
         long start = System.nanoTime();
+        Decision decision = Decision.current();
+        // A chain may be a member of another chain: what the outer one recorded so far is put back afterwards.
+        Object outer = decision.save();
+        decision.reset();
         AuthenticationResult result = judge(cached, request);
+        String decider = decision.member();
+        decision.restore(outer);
         Duration latency = Duration.ofNanos(System.nanoTime() - start);
         if (result instanceof Authenticated a) {
             listener.authenticated(a.user(), latency);
@@ -124,7 +135,44 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
         } else {
             listener.abstained(latency);
         }
+        listener.decided(decider, result, latency);
         return result;
+    }
+
+    /** The member, recording its verdicts for the {@code decided} event; the member itself when nobody listens. */
+    private Authenticator tracked(String name, Authenticator member) {
+        if (listener == AuthenticationListener.NONE) {
+            return member;
+        }
+        return request -> {
+            AuthenticationResult r = member.authenticate(request);
+            if (!(r instanceof Abstained)) {
+                Decision.current().record(name, r);
+            }
+            return r;
+        };
+    }
+
+    /** As {@link #tracked(String, Authenticator)} for a token member. */
+    private TokenAuthenticator tracked(String name, TokenAuthenticator member) {
+        if (listener == AuthenticationListener.NONE) {
+            return member;
+        }
+        return new TokenAuthenticator() {
+            @Override
+            public AuthenticationResult authenticate(String token, List<String> audiences) {
+                AuthenticationResult r = member.authenticate(token, audiences);
+                if (!(r instanceof Abstained)) {
+                    Decision.current().record(name, r);
+                }
+                return r;
+            }
+
+            @Override
+            public boolean isAudienceAware() {
+                return member.isAudienceAware();
+            }
+        };
     }
 
     /**

@@ -113,4 +113,120 @@ public interface AuthenticationListener {
      */
     default void warning(String source, String message) {
     }
+
+    /**
+     * The chain reached its verdict on one request; called once per {@link AuthenticationChain#authenticate} call,
+     * after {@link #authenticated}, {@link #rejected} or {@link #abstained}. A token cache hit names the member that
+     * reached the cached verdict.
+     *
+     * @param authenticator the chain name of the member whose verdict decided: the one that authenticated (also
+     *                      when the chain then refused its audiences), else the first that rejected; null when every
+     *                      member abstained (the result is then an abstention, Kubernetes' {@code invalid bearer
+     *                      token} rejection of a token nobody recognised, or {@code system:anonymous} when
+     *                      anonymous requests are enabled)
+     * @param result        the chain's verdict, as returned to the caller
+     * @param latency       how long the chain took (the same value as the verdict event's)
+     */
+    default void decided(String authenticator, AuthenticationResult result, Duration latency) {
+    }
+
+    /**
+     * One lookup in the token cache ended: a hit returned a verdict already known; a miss verified the token or
+     * waited for a concurrent verification of the same token (as Kubernetes counts it, recorded after that wait).
+     *
+     * @param hit   whether the verdict was already known
+     * @param nanos how long the lookup took, waits and verification included
+     */
+    default void tokenCacheRequest(boolean hit, long nanos) {
+    }
+
+    /**
+     * The token cache ran its delegate once for a missed token (concurrent misses of one token share one run).
+     *
+     * @param ok false when the delegate rejected the token or failed (Kubernetes' delegate error), true when it
+     *           authenticated or abstained
+     */
+    default void tokenCacheFetch(boolean ok) {
+    }
+
+    /**
+     * A caller of the token cache began ({@code +1}) or ended ({@code -1}) waiting for a verdict it missed, the
+     * caller that runs the verification included.
+     *
+     * @param delta {@code +1} or {@code -1}
+     */
+    default void tokenCacheBlocked(int delta) {
+    }
+
+    /**
+     * A verification run by the token cache began ({@code +1}) or ended ({@code -1}).
+     *
+     * @param delta {@code +1} or {@code -1}
+     */
+    default void tokenCacheInFlight(int delta) {
+    }
+
+    /**
+     * A JWT authenticator judged a token of one of its issuers (a token of no configured issuer is not reported, as
+     * Kubernetes). Reached only on token cache misses.
+     *
+     * @param issuerHash the issuer as Kubernetes' hash label ({@code "sha256:"} and hex), never the URL
+     * @param success    whether the token authenticated
+     * @param nanos      how long the authenticator took
+     */
+    default void jwtAuthenticatorLatency(String issuerHash, boolean success, long nanos) {
+    }
+
+    /**
+     * A request for an issuer's JWKS document (its discovered or configured {@code jwks_uri}) ended.
+     *
+     * @param issuerHash  the issuer as Kubernetes' hash label, never the URL
+     * @param success     whether a JWKS document arrived and decoded; false for a transport error, a status other
+     *                    than 200 or a body that is not a JWKS
+     * @param keySetHash  on success, the hash label of the exact body; null on failure
+     */
+    default void jwksFetched(String issuerHash, boolean success, String keySetHash) {
+    }
+
+    /**
+     * A client certificate was presented to the client-certificate authenticator (not to the front-proxy check),
+     * before it was verified.
+     *
+     * @param remainingMillis how long until the leaf certificate's {@code notAfter}; negative once it has passed
+     */
+    default void clientCertificateLifetime(long remainingMillis) {
+    }
+
+    /**
+     * A service account token of {@code kind} was seen where Kubernetes counts it.
+     *
+     * @param kind what was seen
+     */
+    default void serviceAccountToken(ServiceAccountTokenKind kind) {
+    }
+
+    /**
+     * One attempt to call the token review webhook ended (each retry is an attempt).
+     *
+     * @param code  the HTTP status, or {@code -1} when no status arrived (connection failure, timeout)
+     * @param nanos how long the attempt took
+     */
+    default void webhookRequest(int code, long nanos) {
+    }
+
+    /** The service account token uses Kubernetes counts ({@code serviceaccount_*_total}). */
+    enum ServiceAccountTokenKind {
+        /** A verified token without {@code aud}: a legacy token, whatever the lookup setting. */
+        LEGACY,
+        /** A bound token past its {@code warnafter}. */
+        STALE,
+        /** A bound token with a {@code warnafter} not yet passed. */
+        VALID,
+        /** A legacy token from a Secret the service account lists (auto-generated), accepted by the lookup. */
+        LEGACY_AUTO,
+        /** A legacy token from a Secret the service account does not list (made by hand), accepted by the lookup. */
+        LEGACY_MANUAL,
+        /** A legacy token whose Secret is marked invalid ({@code kubernetes.io/legacy-token-invalid-since}). */
+        INVALID_LEGACY_AUTO
+    }
 }

@@ -66,6 +66,24 @@ final class Slf4jAuthenticationListener implements AuthenticationListener {
         LOG.warn("{}: {}", source, message);
     }
 
+    @Override
+    public void decided(String authenticator, AuthenticationResult result, Duration latency) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("verdict {} decided by {} in {}µs", result.getClass().getSimpleName(),
+                    authenticator == null ? "no authenticator" : authenticator, micros(latency));
+        }
+    }
+
+    @Override
+    public void jwksFetched(String issuerHash, boolean success, String keySetHash) {
+        LOG.debug("JWKS fetch for issuer {}: {}", issuerHash, success ? "key set " + keySetHash : "failed");
+    }
+
+    @Override
+    public void webhookRequest(int code, long nanos) {
+        LOG.debug("token review webhook answered {} in {}µs", code < 0 ? "no status" : code, nanos / 1000);
+    }
+
     private static long micros(Duration d) {
         return d.toNanos() / 1000;
     }

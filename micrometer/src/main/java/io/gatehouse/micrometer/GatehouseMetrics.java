@@ -3,7 +3,10 @@ package io.gatehouse.micrometer;
 import io.gatehouse.core.AuthenticationListener;
 import io.gatehouse.core.AuthenticationResult.Rejected;
 import io.gatehouse.core.UserInfo;
+import io.gatehouse.core.AuthenticationResult;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -16,13 +19,16 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Binds Gatehouse's authentication events to a Micrometer {@link MeterRegistry}: give the listener it returns to the
  * chain ({@code AuthenticationChain.Builder.listener}) and to the authenticators that report reloads and key
- * refreshes. One listener per registry; it is thread-safe, and the per-request events touch only meters registered
- * up front (no lookup, no allocation).
+ * refreshes. One listener per registry; it is thread-safe, and the per-request events allocate nothing: their meters
+ * are registered up front, or on a member's, issuer's or status's first event and then found with one map or array
+ * read.
  *
  * <p>Meters, as the Prometheus registry exposes them:
  * <ul>
@@ -30,8 +36,33 @@ import java.util.concurrent.atomic.AtomicLong;
  *       Kubernetes' buckets: 1 ms doubling to 16.384 s), one per request the chain judges: {@code success};
  *       {@code error} when an authenticator refused the credential (Kubernetes' union then returns its error);
  *       {@code failure} when none recognised anything.</li>
- *   <li>{@code authentication_token_cache_request_total{status}}: {@code hit} or {@code miss} per token-cache
- *       lookup.</li>
+ *   <li>{@code authentication_token_cache_request_total{status}} and
+ *       {@code authentication_token_cache_request_duration_seconds{status}} (Prometheus' default buckets, the duration
+ *       truncated to whole milliseconds as Kubernetes does): {@code hit} or {@code miss} per token-cache lookup, a
+ *       wait for a concurrent verification of the same token counting as a miss;
+ *       {@code authentication_token_cache_fetch_total{status}} ({@code ok}, or {@code error} when the verification
+ *       rejected or failed) and {@code authentication_token_cache_active_fetch_count{status}} ({@code blocked}
+ *       callers, {@code in_flight} verifications). The webhook's own answer cache writes into the same series, as
+ *       Kubernetes' does.</li>
+ *   <li>{@code apiserver_client_certificate_expiration_seconds} (histogram, Kubernetes' buckets from 1800 s to 360
+ *       days): the remaining lifetime of each presented client certificate, before verification. Micrometer allows
+ *       no bucket at 0, Kubernetes' first: an expired certificate is recorded as 0 (in the 1800 s bucket) and also
+ *       counted by Gatehouse's {@code gatehouse_client_certificate_expired_total}.</li>
+ *   <li>{@code apiserver_authentication_jwt_authenticator_latency_seconds{result, jwt_issuer_hash}} (Kubernetes'
+ *       buckets 1 ms to 10 s), {@code apiserver_authentication_jwt_authenticator_jwks_fetch_last_timestamp_seconds
+ *       {result, jwt_issuer_hash}} and {@code apiserver_authentication_jwt_authenticator_jwks_fetch_last_key_set_info
+ *       {jwt_issuer_hash, hash}} (value 1, one series per issuer). Kubernetes' {@code apiserver_id_hash} label is
+ *       left out: an embedded authenticator has no API server identity. At most {@value #MAX_ISSUERS} issuers get
+ *       their own series.</li>
+ *   <li>{@code serviceaccount_legacy_tokens_total}, {@code serviceaccount_stale_tokens_total},
+ *       {@code serviceaccount_valid_tokens_total}, {@code serviceaccount_legacy_auto_token_uses_total},
+ *       {@code serviceaccount_legacy_manual_token_uses_total} and
+ *       {@code serviceaccount_invalid_legacy_auto_token_uses_total}.</li>
+ *   <li>Gatehouse's own, where Kubernetes has none: {@code gatehouse_authentication_decisions_total{authenticator,
+ *       result}} (the chain member that decided each verdict, {@code <none>} when all abstained; at most
+ *       {@value #MAX_ISSUERS} members), {@code gatehouse_webhook_requests_total{code}} and
+ *       {@code gatehouse_webhook_request_duration_seconds{code}} (each call to the token review webhook by HTTP
+ *       status or {@code <error>}; the buckets of Kubernetes' {@code apiserver_delegated_authn_request_duration_seconds}).</li>
  *   <li>{@code gatehouse_reloads_total{status, source_hash}} and
  *       {@code gatehouse_reload_last_timestamp_seconds{status, source_hash}}: each reload of a file-backed input
  *       (token file, CA bundle, AuthenticationConfiguration, bootstrap Secrets), as Kubernetes'
@@ -53,6 +84,22 @@ public final class GatehouseMetrics {
     /** The most key or file sources tracked one by one. */
     public static final int MAX_SOURCES = 64;
 
+    /** The most JWT issuers, and the most chain members, tracked one by one; the rest share {@code "other"}. */
+    public static final int MAX_ISSUERS = 64;
+
+    /** Prometheus' default buckets, Kubernetes' for {@code authentication_token_cache_request_duration_seconds}. */
+    static final Duration[] CACHE_BUCKETS = seconds(.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10);
+
+    /** Kubernetes' {@code apiserver_authentication_jwt_authenticator_latency_seconds} buckets. */
+    static final Duration[] JWT_BUCKETS = seconds(.001, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10);
+
+    /** Kubernetes' {@code apiserver_delegated_authn_request_duration_seconds} buckets, for the webhook. */
+    static final Duration[] WEBHOOK_BUCKETS = seconds(.25, .5, .7, 1, 1.5, 3, 5, 10);
+
+    /** Kubernetes' {@code apiserver_client_certificate_expiration_seconds} buckets but its first, 0 (Micrometer allows none). */
+    static final double[] CERTIFICATE_BUCKETS = {1800, 3600, 7200, 21600, 43200, 86400, 172800, 345600, 604800,
+            2592000, 7776000, 15552000, 31104000};
+
     /** Kubernetes' {@code authentication_duration_seconds} buckets: 0.001 s doubling, 15 buckets. */
     static final Duration[] DURATION_BUCKETS = new Duration[15];
 
@@ -63,6 +110,14 @@ public final class GatehouseMetrics {
     }
 
     private GatehouseMetrics() {
+    }
+
+    private static Duration[] seconds(double... s) {
+        Duration[] d = new Duration[s.length];
+        for (int i = 0; i < s.length; i++) {
+            d[i] = Duration.ofNanos(Math.round(s[i] * 1e9));
+        }
+        return d;
     }
 
     /**
@@ -116,33 +171,103 @@ public final class GatehouseMetrics {
         private final MeterRegistry registry;
         private final AuthenticationListener next;
         private final Clock clock;
-        private final Counter success;
-        private final Counter failure;
-        private final Counter error;
         private final Timer successTime;
         private final Timer failureTime;
         private final Timer errorTime;
-        private final Counter cacheHit;
-        private final Counter cacheMiss;
         private final Map<String, SourceMeters> sources = new ConcurrentHashMap<>();
+        private final Timer cacheHitTime;
+        private final Timer cacheMissTime;
+        private final Counter fetchOk;
+        private final Counter fetchError;
+        private final AtomicLong blocked = new AtomicLong();
+        private final AtomicLong inFlight = new AtomicLong();
+        private final DistributionSummary certificateExpiration;
+        private final Counter certificatesExpired;
+        private final Counter[] serviceAccountTokens;
+        private final Map<String, IssuerMeters> issuers = new ConcurrentHashMap<>();
+        private final Map<String, Counter[]> decisions = new ConcurrentHashMap<>();
+        private final Counter[] undecided;
+        /** Per HTTP status 100..599 at its index, {@code <error>} at 0; registered on first use. */
+        private final AtomicReferenceArray<WebhookMeters> webhook = new AtomicReferenceArray<>(600);
 
         Recorder(MeterRegistry registry, AuthenticationListener next, Clock clock) {
             this.registry = Objects.requireNonNull(registry, "registry");
             this.next = next;
             this.clock = clock;
-            this.success = attempts("success");
-            this.failure = attempts("failure");
-            this.error = attempts("error");
             this.successTime = duration("success");
             this.failureTime = duration("failure");
             this.errorTime = duration("error");
-            this.cacheHit = cacheRequests("hit");
-            this.cacheMiss = cacheRequests("miss");
+            // Each counter reads its timer's count: one update per event instead of two.
+            countOf("authentication_attempts", "result", "success", successTime, "Counter of authenticated attempts.");
+            countOf("authentication_attempts", "result", "failure", failureTime, "Counter of authenticated attempts.");
+            countOf("authentication_attempts", "result", "error", errorTime, "Counter of authenticated attempts.");
+            this.cacheHitTime = cacheDuration("hit");
+            this.cacheMissTime = cacheDuration("miss");
+            countOf("authentication_token_cache_request", "status", "hit", cacheHitTime, null);
+            countOf("authentication_token_cache_request", "status", "miss", cacheMissTime, null);
+            this.fetchOk = Counter.builder("authentication_token_cache_fetch").tag("status", "ok").register(registry);
+            this.fetchError = Counter.builder("authentication_token_cache_fetch").tag("status", "error").register(registry);
+            Gauge.builder("authentication_token_cache_active_fetch_count", blocked, AtomicLong::doubleValue)
+                    .tag("status", "blocked").register(registry);
+            Gauge.builder("authentication_token_cache_active_fetch_count", inFlight, AtomicLong::doubleValue)
+                    .tag("status", "in_flight").register(registry);
+            this.certificateExpiration = DistributionSummary.builder("apiserver_client_certificate_expiration")
+                    .baseUnit("seconds").description("Distribution of the remaining lifetime on the certificate used "
+                            + "to authenticate a request.")
+                    .serviceLevelObjectives(CERTIFICATE_BUCKETS).register(registry);
+            this.certificatesExpired = Counter.builder("gatehouse_client_certificate_expired")
+                    .description("Presented client certificates already expired (Kubernetes' le=\"0\" bucket; "
+                            + "Gatehouse's).").register(registry);
+            AuthenticationListener.ServiceAccountTokenKind[] kinds = AuthenticationListener.ServiceAccountTokenKind.values();
+            this.serviceAccountTokens = new Counter[kinds.length];
+            for (AuthenticationListener.ServiceAccountTokenKind k : kinds) {
+                serviceAccountTokens[k.ordinal()] = Counter.builder(serviceAccountMeter(k)).register(registry);
+            }
+            this.undecided = decisionCounters(registry, "<none>");
         }
 
-        private Counter attempts(String result) {
-            return Counter.builder("authentication_attempts").description("Counter of authenticated attempts.")
-                    .tag("result", result).register(registry);
+        private Timer cacheDuration(String status) {
+            return Timer.builder("authentication_token_cache_request_duration").tag("status", status)
+                    .serviceLevelObjectives(CACHE_BUCKETS).register(registry);
+        }
+
+        private IssuerMeters issuer(String issuerHash) {
+            String key = issuerHash == null ? "" : issuerHash;
+            IssuerMeters m = issuers.get(key);
+            if (m != null) {
+                return m;
+            }
+            boolean full = issuers.size() >= MAX_ISSUERS;
+            // A hash label is the only issuer value a tag may hold; anything else is not Kubernetes' and is lumped.
+            String tag = full || !HASH.matcher(key).matches() ? "other" : key;
+            return issuers.computeIfAbsent(full ? "\0other" : key, k -> new IssuerMeters(registry, tag));
+        }
+
+        private Counter[] decision(String member) {
+            if (member == null) {
+                return undecided;
+            }
+            Counter[] c = decisions.get(member);
+            if (c != null) {
+                return c;
+            }
+            boolean full = decisions.size() >= MAX_ISSUERS;
+            return decisions.computeIfAbsent(full ? "\0other" : member,
+                    m -> decisionCounters(registry, full ? "other" : member));
+        }
+
+        private WebhookMeters webhook(int code) {
+            int i = code >= 100 && code < 600 ? code : 0;
+            WebhookMeters m = webhook.get(i);
+            if (m == null) {
+                webhook.compareAndSet(i, null, new WebhookMeters(registry, i == 0 ? "<error>" : Integer.toString(i)));
+                m = webhook.get(i);
+            }
+            return m;
+        }
+
+        private void countOf(String name, String key, String value, Timer timer, String description) {
+            FunctionCounter.builder(name, timer, Timer::count).description(description).tag(key, value).register(registry);
         }
 
         private Timer duration(String result) {
@@ -150,10 +275,6 @@ public final class GatehouseMetrics {
                     .tag("result", result).serviceLevelObjectives(DURATION_BUCKETS)
                     .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMillis(16_384))
                     .register(registry);
-        }
-
-        private Counter cacheRequests(String status) {
-            return Counter.builder("authentication_token_cache_request").tag("status", status).register(registry);
         }
 
         private SourceMeters source(String source) {
@@ -168,35 +289,107 @@ public final class GatehouseMetrics {
 
         @Override
         public void authenticated(UserInfo user, Duration latency) {
-            success.increment();
             successTime.record(latency);
             next.authenticated(user, latency);
         }
 
         @Override
         public void rejected(Rejected rejection, Duration latency) {
-            error.increment();
             errorTime.record(latency);
             next.rejected(rejection, latency);
         }
 
         @Override
         public void abstained(Duration latency) {
-            failure.increment();
             failureTime.record(latency);
             next.abstained(latency);
         }
 
         @Override
         public void cacheHit(String fingerprint) {
-            cacheHit.increment();
+            // Counted, with its duration, by tokenCacheRequest: a wait for a concurrent verification is a miss there.
             next.cacheHit(fingerprint);
         }
 
         @Override
         public void cacheMiss(String fingerprint) {
-            cacheMiss.increment();
             next.cacheMiss(fingerprint);
+        }
+
+        @Override
+        public void tokenCacheRequest(boolean hit, long nanos) {
+            // Kubernetes truncates the duration to whole milliseconds before converting it to seconds.
+            if (hit) {
+                cacheHitTime.record(nanos / 1_000_000, TimeUnit.MILLISECONDS);
+            } else {
+                cacheMissTime.record(nanos / 1_000_000, TimeUnit.MILLISECONDS);
+            }
+            next.tokenCacheRequest(hit, nanos);
+        }
+
+        @Override
+        public void tokenCacheFetch(boolean ok) {
+            (ok ? fetchOk : fetchError).increment();
+            next.tokenCacheFetch(ok);
+        }
+
+        @Override
+        public void tokenCacheBlocked(int delta) {
+            blocked.addAndGet(delta);
+            next.tokenCacheBlocked(delta);
+        }
+
+        @Override
+        public void tokenCacheInFlight(int delta) {
+            inFlight.addAndGet(delta);
+            next.tokenCacheInFlight(delta);
+        }
+
+        @Override
+        public void decided(String authenticator, AuthenticationResult result, Duration latency) {
+            decision(authenticator)[resultIndex(result)].increment();
+            next.decided(authenticator, result, latency);
+        }
+
+        @Override
+        public void jwtAuthenticatorLatency(String issuerHash, boolean success, long nanos) {
+            IssuerMeters m = issuer(issuerHash);
+            (success ? m.latencySuccess : m.latencyFailure).record(nanos, TimeUnit.NANOSECONDS);
+            next.jwtAuthenticatorLatency(issuerHash, success, nanos);
+        }
+
+        @Override
+        public void jwksFetched(String issuerHash, boolean success, String keySetHash) {
+            IssuerMeters m = issuer(issuerHash);
+            (success ? m.fetchSuccessAt : m.fetchFailureAt).set(clock.millis());
+            if (success) {
+                m.keySet(registry, keySetHash);
+            }
+            next.jwksFetched(issuerHash, success, keySetHash);
+        }
+
+        @Override
+        public void clientCertificateLifetime(long remainingMillis) {
+            // Micrometer drops negative amounts; an expired certificate belongs in Kubernetes' first bucket (le 0).
+            certificateExpiration.record(Math.max(0, remainingMillis) / 1000.0);
+            if (remainingMillis <= 0) {
+                certificatesExpired.increment();
+            }
+            next.clientCertificateLifetime(remainingMillis);
+        }
+
+        @Override
+        public void serviceAccountToken(ServiceAccountTokenKind kind) {
+            serviceAccountTokens[kind.ordinal()].increment();
+            next.serviceAccountToken(kind);
+        }
+
+        @Override
+        public void webhookRequest(int code, long nanos) {
+            WebhookMeters m = webhook(code);
+            m.requests.increment();
+            m.duration.record(nanos, TimeUnit.NANOSECONDS);
+            next.webhookRequest(code, nanos);
         }
 
         @Override
@@ -236,6 +429,98 @@ public final class GatehouseMetrics {
         public void warning(String source, String message) {
             source(source).warnings.increment();
             next.warning(source, message);
+        }
+    }
+
+    private static final java.util.regex.Pattern HASH = java.util.regex.Pattern.compile("sha256:[0-9a-f]{64}|");
+
+    private static int resultIndex(AuthenticationResult r) {
+        return r instanceof AuthenticationResult.Authenticated ? 0 : r instanceof Rejected ? 1 : 2;
+    }
+
+    /** {@code gatehouse_authentication_decisions_total{authenticator, result}}: success, error, failure. */
+    private static Counter[] decisionCounters(MeterRegistry registry, String member) {
+        Counter[] c = new Counter[3];
+        String[] results = {"success", "error", "failure"};
+        for (int i = 0; i < 3; i++) {
+            c[i] = Counter.builder("gatehouse_authentication_decisions")
+                    .description("Verdicts by the chain member that reached them (Gatehouse's).")
+                    .tag("authenticator", member).tag("result", results[i]).register(registry);
+        }
+        return c;
+    }
+
+    private static String serviceAccountMeter(AuthenticationListener.ServiceAccountTokenKind kind) {
+        return switch (kind) {
+            case LEGACY -> "serviceaccount_legacy_tokens";
+            case STALE -> "serviceaccount_stale_tokens";
+            case VALID -> "serviceaccount_valid_tokens";
+            case LEGACY_AUTO -> "serviceaccount_legacy_auto_token_uses";
+            case LEGACY_MANUAL -> "serviceaccount_legacy_manual_token_uses";
+            case INVALID_LEGACY_AUTO -> "serviceaccount_invalid_legacy_auto_token_uses";
+        };
+    }
+
+    /** The meters of one JWT issuer, registered together the first time the issuer reports. */
+    private static final class IssuerMeters {
+        static final String KEY_SET_INFO = "apiserver_authentication_jwt_authenticator_jwks_fetch_last_key_set_info";
+        final String issuerHash;
+        final Timer latencySuccess;
+        final Timer latencyFailure;
+        final AtomicLong fetchSuccessAt = new AtomicLong();
+        final AtomicLong fetchFailureAt = new AtomicLong();
+        private Gauge keySet;
+
+        IssuerMeters(MeterRegistry registry, String issuerHash) {
+            this.issuerHash = issuerHash;
+            latencySuccess = latency(registry, "success", issuerHash);
+            latencyFailure = latency(registry, "failure", issuerHash);
+            fetchTimestamp(registry, "success", issuerHash, fetchSuccessAt);
+            fetchTimestamp(registry, "failure", issuerHash, fetchFailureAt);
+        }
+
+        private static Timer latency(MeterRegistry registry, String result, String issuerHash) {
+            return Timer.builder("apiserver_authentication_jwt_authenticator_latency")
+                    .description("Latency of jwt authentication operations in seconds. This is the time spent "
+                            + "authenticating a token for cache miss only (i.e. when the token is not found in the cache).")
+                    .tag("result", result).tag("jwt_issuer_hash", issuerHash)
+                    .serviceLevelObjectives(JWT_BUCKETS).register(registry);
+        }
+
+        private static void fetchTimestamp(MeterRegistry registry, String result, String issuerHash, AtomicLong millis) {
+            Gauge.builder("apiserver_authentication_jwt_authenticator_jwks_fetch_last_timestamp_seconds", millis,
+                            m -> m.get() / 1000.0)
+                    .description("Timestamp of the last successful or failed JWKS fetch split by result, jwt issuer "
+                            + "hash.")
+                    .tag("result", result).tag("jwt_issuer_hash", issuerHash).register(registry);
+        }
+
+        /** Replaces the key-set series with one for {@code hash}: one series per issuer, as Kubernetes. */
+        synchronized void keySet(MeterRegistry registry, String hash) {
+            String h = hash == null || !HASH.matcher(hash).matches() ? "" : hash;
+            if (keySet != null && h.equals(keySet.getId().getTag("hash"))) {
+                return;
+            }
+            if (keySet != null) {
+                registry.remove(keySet);
+            }
+            keySet = Gauge.builder(KEY_SET_INFO, () -> 1).description("Information about the last JWKS fetched by the "
+                            + "JWT authenticator with hash as label, split by jwt issuer hash.")
+                    .tag("jwt_issuer_hash", issuerHash).tag("hash", h).register(registry);
+        }
+    }
+
+    /** Gatehouse's webhook meters for one status code (Kubernetes has none for its own webhook). */
+    private static final class WebhookMeters {
+        final Counter requests;
+        final Timer duration;
+
+        WebhookMeters(MeterRegistry registry, String code) {
+            requests = Counter.builder("gatehouse_webhook_requests").description("Token review webhook calls by "
+                    + "HTTP status (Gatehouse's).").tag("code", code).register(registry);
+            duration = Timer.builder("gatehouse_webhook_request_duration").description("Token review webhook call "
+                    + "duration by HTTP status (Gatehouse's).").tag("code", code)
+                    .serviceLevelObjectives(WEBHOOK_BUCKETS).register(registry);
         }
     }
 

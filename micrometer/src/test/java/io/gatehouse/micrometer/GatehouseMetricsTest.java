@@ -41,6 +41,7 @@ class GatehouseMetricsTest {
     private static double count(MeterRegistry r, String name, String... tags) {
         var search = r.find(name).tags(tags);
         return search.counter() != null ? search.counter().count()
+                : search.functionCounter() != null ? search.functionCounter().count()
                 : search.timer() != null ? search.timer().count() : search.gauge() != null ? search.gauge().value() : -1;
     }
 
@@ -118,7 +119,8 @@ class GatehouseMetricsTest {
         assertEquals("", GatehouseMetrics.hash(""));
     }
 
-    private static final Pattern ALLOWED = Pattern.compile("success|failure|error|hit|miss|other|sha256:[0-9a-f]{64}|");
+    private static final Pattern ALLOWED = Pattern.compile(
+            "success|failure|error|hit|miss|ok|blocked|in_flight|other|echo|<none>|<error>|[1-5][0-9][0-9]|sha256:[0-9a-f]{64}|");
     /** The histogram's bucket bounds, a fixed set. */
     private static final Pattern BUCKET = Pattern.compile("[0-9.]+|\\+Inf");
 
@@ -129,24 +131,34 @@ class GatehouseMetricsTest {
         try (AuthenticationChain chain = AuthenticationChain.builder()
                 .addToken("echo", (t, a) -> t.length() % 2 == 0
                         ? AuthenticationResult.Rejected.of(RejectionReason.BAD_SIGNATURE, "bad " + t)
-                        : AuthenticationResult.Abstained.instance())
+                        : AuthenticationResult.Authenticated.of(io.gatehouse.core.UserInfo.of("user " + t, "")))
                 .listener(metrics).build()) {
             for (String s : hostile) {
                 chain.authenticate(AuthenticationRequest.builder().header("Authorization", "Bearer " + s).build());
                 metrics.reloaded(s, s);
                 metrics.keyRefreshFailed(s, s);
                 metrics.warning(s, s);
+                // A raw issuer URL or a token where a hash belongs, a body where a key-set hash belongs, any status.
+                metrics.jwtAuthenticatorLatency(s, s.length() % 2 == 0, s.length());
+                metrics.jwksFetched(s, true, s);
+                metrics.jwksFetched(GatehouseMetrics.hash(s), true, s);
+                metrics.webhookRequest(s.hashCode(), s.length());
             }
         }
         Set<String> sourceHashes = new HashSet<>();
+        Set<String> issuerHashes = new HashSet<>();
         for (Meter m : registry.getMeters()) {
             for (Tag t : m.getId().getTags()) {
                 assertTrue((t.getKey().equals("le") ? BUCKET : ALLOWED).matcher(t.getValue()).matches(), t.toString());
                 if (t.getKey().equals("source_hash")) {
                     sourceHashes.add(t.getValue());
                 }
+                if (t.getKey().equals("jwt_issuer_hash")) {
+                    issuerHashes.add(t.getValue());
+                }
             }
         }
         assertTrue(sourceHashes.size() <= GatehouseMetrics.MAX_SOURCES + 1, sourceHashes.size() + " sources");
+        assertTrue(issuerHashes.size() <= GatehouseMetrics.MAX_ISSUERS + 1, issuerHashes.size() + " issuers");
     }
 }

@@ -7,6 +7,7 @@ import io.gatehouse.core.KubernetesNames;
 import io.gatehouse.core.RejectionReason;
 import io.gatehouse.core.UserInfo;
 import io.gatehouse.core.internal.GoText;
+import io.gatehouse.core.internal.Sha256;
 import io.gatehouse.jwt.CompactJws;
 import io.gatehouse.jwt.JwtClaims;
 import io.gatehouse.jwt.JwtException;
@@ -42,6 +43,7 @@ final class IssuerAuthenticator {
     private final String expectedAlgorithms;
     private final HttpFetcher http;
     private final int maxTokenLength;
+    private final String issuerHash;
 
     IssuerAuthenticator(JwtIssuer issuer, KeySource keys, BooleanSupplier ready, Clock clock, HttpFetcher http,
                         int maxTokenLength) {
@@ -49,6 +51,7 @@ final class IssuerAuthenticator {
         this.ready = ready;
         this.http = http;
         this.maxTokenLength = maxTokenLength;
+        this.issuerHash = Sha256.label(issuer.url());
         this.verifier = JwtVerifier.builder()
                 .keys(keys)
                 .algorithms(issuer.algorithms())
@@ -63,6 +66,11 @@ final class IssuerAuthenticator {
 
     JwtIssuer issuer() {
         return issuer;
+    }
+
+    /** The issuer URL as Kubernetes' {@code jwt_issuer_hash} label. */
+    String issuerHash() {
+        return issuerHash;
     }
 
     AuthenticationResult authenticate(CompactJws jws) {

@@ -8,6 +8,7 @@ import io.gatehouse.core.ConfigurationException;
 import io.gatehouse.core.RejectionReason;
 import io.gatehouse.core.TokenAuthenticator;
 import io.gatehouse.core.internal.GoText;
+import io.gatehouse.core.internal.SafeListener;
 import io.gatehouse.jwt.CompactJws;
 import io.gatehouse.jwt.JwtClaims;
 import io.gatehouse.jwt.JwtException;
@@ -56,10 +57,12 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
     private final Map<String, RemoteKeySource> remoteKeys;
     private final int maxTokenLength;
     private final ScheduledThreadPoolExecutor executor;
+    private final AuthenticationListener listener;
 
     private OidcAuthenticator(Map<String, IssuerAuthenticator> byIssuer, List<IssuerAuthenticator> issuers,
                               Map<String, RemoteKeySource> remoteKeys, int maxTokenLength,
-                              ScheduledThreadPoolExecutor executor) {
+                              ScheduledThreadPoolExecutor executor, AuthenticationListener listener) {
+        this.listener = listener;
         this.byIssuer = byIssuer;
         this.issuers = issuers;
         this.remoteKeys = remoteKeys;
@@ -96,12 +99,14 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
         if (token.length() > maxTokenLength) {
             return Abstained.instance();
         }
+        // Kubernetes times each JWT authenticator call, except one for a token of another issuer.
+        long start = listener == AuthenticationListener.NONE ? 0 : System.nanoTime();
         CompactJws jws;
         try {
             jws = CompactJws.parse(token, maxTokenLength);
         } catch (JwtException e) {
             IssuerAuthenticator owner = issuerOf(CompactJws.untrustedIssuer(token, maxTokenLength));
-            return owner == null ? Abstained.instance() : owner.rejectUnparsable(e);
+            return owner == null ? Abstained.instance() : timed(owner, owner.rejectUnparsable(e), start);
         }
         JwtClaims claims;
         try {
@@ -110,7 +115,16 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
             return Abstained.instance();
         }
         IssuerAuthenticator owner = issuerOf(claims.stringOrNull("iss"));
-        return owner == null ? Abstained.instance() : owner.authenticate(jws);
+        return owner == null ? Abstained.instance() : timed(owner, owner.authenticate(jws), start);
+    }
+
+    /** Reports the issuer's verdict as Kubernetes' JWT authenticator latency (an abstention is not reported). */
+    private AuthenticationResult timed(IssuerAuthenticator owner, AuthenticationResult verdict, long start) {
+        if (listener != AuthenticationListener.NONE && !(verdict instanceof Abstained)) {
+            listener.jwtAuthenticatorLatency(owner.issuerHash(), verdict instanceof AuthenticationResult.Authenticated,
+                    System.nanoTime() - start);
+        }
+        return verdict;
     }
 
     private IssuerAuthenticator issuerOf(String iss) {
@@ -397,7 +411,7 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
                     auth = new IssuerAuthenticator(i, fixed, () -> true, clock, http, maxTokenLength);
                 } else {
                     RemoteKeySource keys = new RemoteKeySource(i.url(), emptyToNull(i.discoveryUrl()), http, policy,
-                            clock, listener, executor);
+                            clock, SafeListener.wrap(listener), executor);
                     remote.put(i.url(), keys);
                     auth = new IssuerAuthenticator(i, keys, keys::ready, clock, http, maxTokenLength);
                 }
@@ -406,7 +420,7 @@ public final class OidcAuthenticator implements TokenAuthenticator, AutoCloseabl
             }
             remote.values().forEach(RemoteKeySource::start);
             return new OidcAuthenticator(Map.copyOf(byIssuer), List.copyOf(ordered), Map.copyOf(remote),
-                    maxTokenLength, executor);
+                    maxTokenLength, executor, SafeListener.wrap(listener));
         }
 
         private static SSLContext tlsFor(JwtIssuer issuer) {

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.gatehouse.core.AuthenticationListener;
 import io.gatehouse.core.internal.GoText;
+import io.gatehouse.core.internal.Sha256;
 import io.gatehouse.jwt.JwtException;
 import io.gatehouse.jwt.KeySource;
 import io.gatehouse.jwt.VerificationKey;
@@ -55,6 +56,7 @@ final class RemoteKeySource implements KeySource {
     private final FetchPolicy policy;
     private final Clock clock;
     private final AuthenticationListener listener;
+    private final String issuerHash;
     private final ScheduledExecutorService executor;
     private final Cache<String, VerificationKey> keys;
     private final AtomicInteger jwksFetches = new AtomicInteger();
@@ -81,6 +83,7 @@ final class RemoteKeySource implements KeySource {
         this.policy = policy;
         this.clock = clock;
         this.listener = listener;
+        this.issuerHash = Sha256.label(issuerUrl);
         this.executor = executor;
         this.backoff = policy.initialBackoff();
         this.nextRefresh = policy.defaultRefresh();
@@ -242,13 +245,21 @@ final class RemoteKeySource implements KeySource {
             jwksUri = jwks;
         }
         jwksFetches.incrementAndGet();
-        HttpFetcher.Response response = http.get(jwks);
+        HttpFetcher.Response response;
         VerificationKeySet set;
         try {
-            set = VerificationKeySet.fromJwks(response.body());
-        } catch (IllegalArgumentException e) {
-            throw new IOException("oidc: failed to decode keys: " + e.getMessage());
+            response = http.get(jwks);
+            try {
+                set = VerificationKeySet.fromJwks(response.body());
+            } catch (IllegalArgumentException e) {
+                throw new IOException("oidc: failed to decode keys: " + e.getMessage());
+            }
+        } catch (IOException | RuntimeException e) {
+            // Kubernetes' JWKS fetch metrics: the request to the jwks_uri only, not discovery.
+            listener.jwksFetched(issuerHash, false, null);
+            throw e;
         }
+        listener.jwksFetched(issuerHash, true, Sha256.label(response.body()));
         if (set.size() == 0) {
             throw new IOException("oidc: failed to decode keys: no usable signing keys in " + jwks);
         }

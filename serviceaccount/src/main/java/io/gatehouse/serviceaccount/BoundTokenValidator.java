@@ -118,6 +118,9 @@ final class BoundTokenValidator {
             events.warning(ServiceAccountTokenAuthenticator.EVENT_SOURCE,
                     "authentication.k8s.io/stale-token: subject: " + ServiceAccountNames.username(namespace, saName)
                     + ", seconds after warning threshold: " + (now.getEpochSecond() - warnAfter.getEpochSecond()));
+            events.serviceAccountToken(AuthenticationListener.ServiceAccountTokenKind.STALE);
+        } else if (warnAfter != null && warnAfter.getEpochSecond() != 0) {
+            events.serviceAccountToken(AuthenticationListener.ServiceAccountTokenKind.VALID);
         }
         String jti = claims.stringOrNull("jti");
         return new ServiceAccountInfo(namespace, saName, saUid, podName, podUid, nodeName, nodeUid,

@@ -189,6 +189,7 @@ public final class ServiceAccountTokenAuthenticator implements TokenAuthenticato
         if (tokenAudiences.isEmpty()) {
             // A legacy token: Kubernetes audits it and grants it the implicit audiences.
             events.warning(EVENT_SOURCE, "authentication.k8s.io/legacy-token: " + (subject == null ? "" : subject));
+            events.serviceAccountToken(AuthenticationListener.ServiceAccountTokenKind.LEGACY);
             tokenAudiences = apiAudiences;
         }
         List<String> wanted = requested.isEmpty() ? apiAudiences : requested;

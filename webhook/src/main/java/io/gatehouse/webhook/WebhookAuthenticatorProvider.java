@@ -48,6 +48,7 @@ public final class WebhookAuthenticatorProvider implements AuthenticatorProvider
             throw settings.invalid("timeout", "must be positive");
         }
         b.timeout(timeout);
+        b.listener(context.listener());
         try {
             b.apiAudiences(settings.stringList("apiAudiences"));
         } catch (IllegalArgumentException e) {

@@ -10,6 +10,7 @@ import io.gatehouse.core.RejectionReason;
 import io.gatehouse.core.TokenAuthenticator;
 import io.gatehouse.core.TokenCachePolicy;
 import io.gatehouse.core.UserInfo;
+import io.gatehouse.core.internal.SafeListener;
 import io.gatehouse.core.internal.Audiences;
 import io.gatehouse.core.internal.CachingTokenAuthenticator;
 import io.gatehouse.core.internal.CappedBody;
@@ -145,6 +146,7 @@ public final class WebhookTokenAuthenticator implements TokenAuthenticator {
     private final Semaphore inFlight;
     private final CachingTokenAuthenticator answers;
     private final String version;
+    private final AuthenticationListener listener;
 
     private WebhookTokenAuthenticator(Builder b, Kubeconfig.Endpoint endpoint) {
         this.server = endpoint.server();
@@ -161,7 +163,9 @@ public final class WebhookTokenAuthenticator implements TokenAuthenticator {
         // Kubernetes wraps its webhook in a cache of its own (cache.New(webhook, false, ttl, ttl)): answers are kept
         // for the webhook's TTL, errors never; concurrent reviews of one token make one call.
         // Always in front, even with a zero TTL: it is also what makes concurrent reviews of one token one call.
-        this.answers = new CachingTokenAuthenticator(this::review, policy, Clock.systemUTC(), AuthenticationListener.NONE,
+        this.listener = SafeListener.wrap(b.listener);
+        // Kubernetes' webhook cache writes into the same token cache series as the chain's.
+        this.answers = new CachingTokenAuthenticator(this::review, policy, Clock.systemUTC(), listener,
                 WebhookTokenAuthenticator::isAnswer);
         this.client = HttpClient.newBuilder()
                 .sslContext(endpoint.tls())
@@ -261,9 +265,13 @@ public final class WebhookTokenAuthenticator implements TokenAuthenticator {
     }
 
     /** One attempt's outcome: a decoded status, or an error and whether Kubernetes would retry it. */
-    private record Attempt(TokenReviewCodec.Status status, String error, boolean retryable) {
+    private record Attempt(TokenReviewCodec.Status status, String error, boolean retryable, int code) {
         static Attempt failed(String error, boolean retryable) {
-            return new Attempt(null, error, retryable);
+            return new Attempt(null, error, retryable, -1);
+        }
+
+        static Attempt failed(int code, String error, boolean retryable) {
+            return new Attempt(null, error, retryable, code);
         }
     }
 
@@ -277,7 +285,7 @@ public final class WebhookTokenAuthenticator implements TokenAuthenticator {
             if (left <= 0) {
                 return last != null ? last : Attempt.failed("webhook call failed: context deadline exceeded", false);
             }
-            last = attempt(body, left);
+            last = timedAttempt(body, left);
             if (last.status() != null || !last.retryable() || attempt >= backoff.steps()) {
                 return last;
             }
@@ -296,6 +304,17 @@ public final class WebhookTokenAuthenticator implements TokenAuthenticator {
                 return last;
             }
         }
+    }
+
+    /** An attempt, reported to the listener with its status (or none) and duration. */
+    private Attempt timedAttempt(byte[] body, long leftNanos) {
+        if (listener == AuthenticationListener.NONE) {
+            return attempt(body, leftNanos);
+        }
+        long start = System.nanoTime();
+        Attempt a = attempt(body, leftNanos);
+        listener.webhookRequest(a.code(), System.nanoTime() - start);
+        return a;
     }
 
     private Attempt attempt(byte[] body, long leftNanos) {
@@ -325,18 +344,18 @@ public final class WebhookTokenAuthenticator implements TokenAuthenticator {
         int code = response.statusCode();
         if (code >= 200 && code <= 206) {
             try {
-                return new Attempt(codec.response(response.body()), null, false);
+                return new Attempt(codec.response(response.body()), null, false, code);
             } catch (IllegalArgumentException e) {
-                return Attempt.failed("unable to decode the webhook's TokenReview: " + e.getMessage(), false);
+                return Attempt.failed(code, "unable to decode the webhook's TokenReview: " + e.getMessage(), false);
             }
         }
         if (code >= 300 && code < 400) {
-            return Attempt.failed("Post " + target + ": the webhook answered with a redirect (status " + code
+            return Attempt.failed(code, "Post " + target + ": the webhook answered with a redirect (status " + code
                     + "), which is not followed", false);
         }
         long retryAfter = response.headers().firstValue("Retry-After").map(WebhookTokenAuthenticator::seconds).orElse(0L);
         boolean retryable = code == 429 || code == 504 || (code >= 500 && code != 503) || retryAfter > 0;
-        return Attempt.failed(statusMessage(code), retryable);
+        return Attempt.failed(code, statusMessage(code), retryable);
     }
 
     private Attempt transportFailure(Throwable cause) {
@@ -392,6 +411,7 @@ public final class WebhookTokenAuthenticator implements TokenAuthenticator {
         private Duration timeout = DEFAULT_TIMEOUT;
         private List<String> apiAudiences = List.of();
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        private AuthenticationListener listener = AuthenticationListener.NONE;
 
         private Builder(Path kubeconfig) {
             this.kubeconfig = kubeconfig;
@@ -489,6 +509,18 @@ public final class WebhookTokenAuthenticator implements TokenAuthenticator {
                 throw new IllegalArgumentException("maxInFlight must be at least 1: " + max);
             }
             this.maxInFlight = max;
+            return this;
+        }
+
+        /**
+         * Receives each call to the webhook ({@code webhookRequest}) and the lookups of the webhook's own answer
+         * cache; {@link AuthenticationListener#NONE} unless set.
+         *
+         * @param l the listener; not null
+         * @return this builder
+         */
+        public Builder listener(AuthenticationListener l) {
+            this.listener = Objects.requireNonNull(l, "listener");
             return this;
         }
 

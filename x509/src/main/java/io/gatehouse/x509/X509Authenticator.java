@@ -79,10 +79,13 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
     private final Duration cacheTtl;
     private final VerifiedChainCache cache;
     private final boolean bareErrors;
+    /** Where presented certificates' remaining lifetimes go; none for the front-proxy check, as Kubernetes. */
+    private final AuthenticationListener lifetimes;
 
     private X509Authenticator(Builder b, TrustState trust) {
         this.trust = trust;
         this.bareErrors = b.bareErrors;
+        this.lifetimes = b.bareErrors ? AuthenticationListener.NONE : SafeListener.wrap(b.listener);
         this.verifier = new ChainVerifier(b.requiredUsages,
                 (b.maxIntermediates >= 0 ? b.maxIntermediates : b.maxChainLength - 1) + 2,
                 b.directPath != null ? b.directPath : DirectPath.permittedByJdk());
@@ -117,6 +120,10 @@ public final class X509Authenticator implements Authenticator, AutoCloseable {
         List<X509Certificate> presented = request.peerCertificates();
         if (presented.isEmpty()) {
             return Abstained.instance();
+        }
+        if (lifetimes != AuthenticationListener.NONE) {
+            // Kubernetes observes the leaf's remaining lifetime before verifying it.
+            lifetimes.clientCertificateLifetime(presented.get(0).getNotAfter().getTime() - clock.millis());
         }
         try {
             return verify(presented);

@@ -47,9 +47,9 @@ public final class CachingTokenAuthenticator implements TokenAuthenticator {
     private final AuthenticationListener listener;
     private final Predicate<AuthenticationResult> keep;
     private final ThreadLocal<Scratch> scratch;
-    private final AsyncCache<Key, AuthenticationResult> cache;
+    private final AsyncCache<Key, Entry> cache;
     /** Reads a finished verdict without recording the read in Caffeine's eviction policy. */
-    private final com.github.benmanes.caffeine.cache.Policy<Key, AuthenticationResult> quiet;
+    private final com.github.benmanes.caffeine.cache.Policy<Key, Entry> quiet;
 
     /** A cache keeping every verdict for its policy's TTL. */
     public CachingTokenAuthenticator(TokenAuthenticator delegate, TokenCachePolicy policy, Clock clock,
@@ -77,7 +77,7 @@ public final class CachingTokenAuthenticator implements TokenAuthenticator {
                 // The system clock's nanoTime ticker costs nothing per read; an injected clock (tests) drives
                 // expiry through its instants instead.
                 .ticker(isSystemClock(clock) ? Ticker.systemTicker() : () -> nanos(clock.instant()))
-                .expireAfter(ExpireAt.<Key, AuthenticationResult>after(this::ttlNanos))
+                .expireAfter(ExpireAt.<Key, Entry>after(e -> ttlNanos(e.verdict())))
                 // Maintenance stays on Caffeine's default executor: run on the calling thread, it serialised
                 // concurrent hits on the eviction lock (two threads measured no faster than one).
                 .buildAsync();
@@ -86,6 +86,15 @@ public final class CachingTokenAuthenticator implements TokenAuthenticator {
 
     @Override
     public AuthenticationResult authenticate(String token, List<String> audiences) {
+        if (listener == AuthenticationListener.NONE) {
+            return lookup(token, audiences, 0);
+        }
+        long start = System.nanoTime();
+        return lookup(token, audiences, start);
+    }
+
+    /** The lookup; {@code start} is its {@link System#nanoTime()} when a listener is attached. */
+    private AuthenticationResult lookup(String token, List<String> audiences, long start) {
         // A hit is looked up with this thread's reusable probe key; only a miss allocates a key to keep.
         Scratch s = scratch.get();
         Key probe = s.digest(token, audiences);
@@ -94,51 +103,103 @@ public final class CachingTokenAuthenticator implements TokenAuthenticator {
             // frequency sketch counts it already saturates (they stop at 15), and the buffer's maintenance
             // runs on another thread, taking the CPU concurrent requests need. The sample is random, not
             // every n-th call, so that no request pattern can keep a token's hits from being recorded.
-            AuthenticationResult ready = quiet.getIfPresentQuietly(probe);
+            Entry ready = quiet.getIfPresentQuietly(probe);
             if (ready != null) {
                 if (listener != AuthenticationListener.NONE) {
                     listener.cacheHit(probe.fingerprint());
+                    return reported(ready, true, start);
                 }
-                return ready;
+                return ready.verdict();
             }
         }
-        CompletableFuture<AuthenticationResult> existing = cache.getIfPresent(probe);
+        CompletableFuture<Entry> existing = cache.getIfPresent(probe);
         if (existing != null) {
             if (listener != AuthenticationListener.NONE) {
                 listener.cacheHit(probe.fingerprint());
+                return joinReported(existing, start);
             }
-            return join(existing);
+            return join(existing).verdict();
         }
         Key key = probe.copy();
-        CompletableFuture<AuthenticationResult> mine = new CompletableFuture<>();
+        CompletableFuture<Entry> mine = new CompletableFuture<>();
         existing = cache.asMap().putIfAbsent(key, mine);
         if (existing != null) {
             if (listener != AuthenticationListener.NONE) {
                 listener.cacheHit(key.fingerprint());
+                return joinReported(existing, start);
             }
-            return join(existing);
+            return join(existing).verdict();
         }
-        if (listener != AuthenticationListener.NONE) {
-            listener.cacheMiss(key.fingerprint());
+        if (listener == AuthenticationListener.NONE) {
+            return fetch(key, mine, token, audiences).verdict();
         }
+        listener.cacheMiss(key.fingerprint());
+        listener.tokenCacheBlocked(1);
+        listener.tokenCacheInFlight(1);
+        // Whoever decides inside the delegate is named with the verdict it reached, apart from what the chain
+        // recorded before the token step; a later hit names it again from the cache.
+        Decision decision = Decision.current();
+        Object before = decision.save();
+        decision.reset();
+        Entry fetched;
+        try {
+            fetched = fetch(key, mine, token, audiences);
+        } finally {
+            listener.tokenCacheInFlight(-1);
+        }
+        decision.restore(before);
+        listener.tokenCacheFetch(!(fetched.verdict() instanceof Rejected));
+        listener.tokenCacheBlocked(-1);
+        return reported(fetched, false, start);
+    }
+
+    /** Runs the delegate for a missed key and completes {@code mine} with its verdict. */
+    private Entry fetch(Key key, CompletableFuture<Entry> mine, String token, List<String> audiences) {
         AuthenticationResult verdict;
         try {
             verdict = delegate.authenticate(token, audiences);
         } catch (RuntimeException | Error e) {
             LOG.error("token authenticator {} crashed; credential {}", delegate.getClass().getName(), key.fingerprint(), e);
-            verdict = Rejected.of(RejectionReason.INTERNAL_ERROR, CRASH_MESSAGE);
+            Entry crashed = new Entry(Rejected.of(RejectionReason.INTERNAL_ERROR, CRASH_MESSAGE), null);
             // A crash is not a verdict about the token: waiters get it, the cache forgets it.
-            mine.complete(verdict);
+            mine.complete(crashed);
             cache.asMap().remove(key, mine);
-            return verdict;
+            return crashed;
         }
-        mine.complete(verdict);
+        Entry entry = new Entry(verdict, listener == AuthenticationListener.NONE ? null : Decision.current().member());
+        mine.complete(entry);
         if (ttlNanos(verdict) <= 0 || !keep.test(verdict)) {
             // Not to be kept: waiters already share it through the future. Dropping the entry now keeps an
             // attacker's stream of garbage tokens from filling the cache and evicting good entries.
             cache.asMap().remove(key, mine);
         }
-        return verdict;
+        return entry;
+    }
+
+    /** A verdict found in the cache, possibly still being reached: a wait counts as a miss, as Kubernetes counts it. */
+    private AuthenticationResult joinReported(CompletableFuture<Entry> f, long start) {
+        if (f.isDone()) {
+            return reported(join(f), true, start);
+        }
+        listener.tokenCacheBlocked(1);
+        Entry e;
+        try {
+            e = join(f);
+        } finally {
+            listener.tokenCacheBlocked(-1);
+        }
+        return reported(e, false, start);
+    }
+
+    /** Reports the ended lookup and names the deciding member; returns the verdict. */
+    private AuthenticationResult reported(Entry e, boolean hit, long start) {
+        Decision.current().record(e.decider(), e.verdict());
+        listener.tokenCacheRequest(hit, System.nanoTime() - start);
+        return e.verdict();
+    }
+
+    /** A verdict and the chain member that reached it (null when unknown or when nobody listens). */
+    private record Entry(AuthenticationResult verdict, String decider) {
     }
 
     /** How long a verdict may be reused: the policy's TTL for its kind, never past the credential's expiry. */
@@ -165,7 +226,7 @@ public final class CachingTokenAuthenticator implements TokenAuthenticator {
         return cache.synchronous().estimatedSize();
     }
 
-    private static AuthenticationResult join(CompletableFuture<AuthenticationResult> f) {
+    private static Entry join(CompletableFuture<Entry> f) {
         if (f.isDone() && !f.isCompletedExceptionally()) {
             return f.getNow(null);
         }
@@ -177,7 +238,7 @@ public final class CachingTokenAuthenticator implements TokenAuthenticator {
                 } catch (InterruptedException e) {
                     interrupted = true;
                 } catch (ExecutionException | CompletionException e) {
-                    return Rejected.of(RejectionReason.INTERNAL_ERROR, CRASH_MESSAGE);
+                    return new Entry(Rejected.of(RejectionReason.INTERNAL_ERROR, CRASH_MESSAGE), null);
                 }
             }
         } finally {

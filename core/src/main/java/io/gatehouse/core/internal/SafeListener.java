@@ -1,6 +1,7 @@
 package io.gatehouse.core.internal;
 
 import io.gatehouse.core.AuthenticationListener;
+import io.gatehouse.core.AuthenticationResult;
 import io.gatehouse.core.AuthenticationResult.Rejected;
 import io.gatehouse.core.UserInfo;
 import java.time.Duration;
@@ -115,6 +116,96 @@ public final class SafeListener implements AuthenticationListener {
     public void warning(String source, String message) {
         try {
             delegate.warning(source, message);
+        } catch (RuntimeException e) {
+            dropped(e);
+        }
+    }
+
+    @Override
+    public void decided(String authenticator, AuthenticationResult result, Duration latency) {
+        try {
+            delegate.decided(authenticator, result, latency);
+        } catch (RuntimeException e) {
+            dropped(e);
+        }
+    }
+
+    @Override
+    public void tokenCacheRequest(boolean hit, long nanos) {
+        try {
+            delegate.tokenCacheRequest(hit, nanos);
+        } catch (RuntimeException e) {
+            dropped(e);
+        }
+    }
+
+    @Override
+    public void tokenCacheFetch(boolean ok) {
+        try {
+            delegate.tokenCacheFetch(ok);
+        } catch (RuntimeException e) {
+            dropped(e);
+        }
+    }
+
+    @Override
+    public void tokenCacheBlocked(int delta) {
+        try {
+            delegate.tokenCacheBlocked(delta);
+        } catch (RuntimeException e) {
+            dropped(e);
+        }
+    }
+
+    @Override
+    public void tokenCacheInFlight(int delta) {
+        try {
+            delegate.tokenCacheInFlight(delta);
+        } catch (RuntimeException e) {
+            dropped(e);
+        }
+    }
+
+    @Override
+    public void jwtAuthenticatorLatency(String issuerHash, boolean success, long nanos) {
+        try {
+            delegate.jwtAuthenticatorLatency(issuerHash, success, nanos);
+        } catch (RuntimeException e) {
+            dropped(e);
+        }
+    }
+
+    @Override
+    public void jwksFetched(String issuerHash, boolean success, String keySetHash) {
+        try {
+            delegate.jwksFetched(issuerHash, success, keySetHash);
+        } catch (RuntimeException e) {
+            dropped(e);
+        }
+    }
+
+    @Override
+    public void clientCertificateLifetime(long remainingMillis) {
+        try {
+            delegate.clientCertificateLifetime(remainingMillis);
+        } catch (RuntimeException e) {
+            dropped(e);
+        }
+    }
+
+    @Override
+    public void serviceAccountToken(ServiceAccountTokenKind kind) {
+        try {
+            delegate.serviceAccountToken(kind);
+        } catch (RuntimeException e) {
+            dropped(e);
+        }
+    }
+
+    @Override
+    public void webhookRequest(int code, long nanos) {
+        try {
+            delegate.webhookRequest(code, nanos);
         } catch (RuntimeException e) {
             dropped(e);
         }

@@ -25,6 +25,19 @@ public final class Sha256 {
         return digest(text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Kubernetes' hash label for metrics ({@code *_hash}): {@code "sha256:"} and the lower-case hex SHA-256 of the
+     * UTF-8 bytes; the empty string for an empty or null input.
+     */
+    public static String label(String text) {
+        return text == null || text.isEmpty() ? "" : label(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** As {@link #label(String)} for bytes (a JWKS body): the empty string for none. */
+    public static String label(byte[] data) {
+        return data == null || data.length == 0 ? "" : "sha256:" + java.util.HexFormat.of().formatHex(digest(data));
+    }
+
     /** A new SHA-256 digest of the caller's own. */
     public static MessageDigest newDigest() {
         try {
