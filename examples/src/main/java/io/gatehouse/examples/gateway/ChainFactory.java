@@ -171,7 +171,8 @@ final class ChainFactory {
         if (o.webhookConfigFile() != null) {
             // kube-apiserver asks the webhook last, after every authenticator it has itself.
             members.add(new Member("webhook", new ChainMember.Token(WebhookTokenAuthenticator.builder(o.webhookConfigFile())
-                    .version(o.webhookVersion()).cacheTtl(o.webhookCacheTtl()).apiAudiences(apiAudiences(o)).build())));
+                    .version(o.webhookVersion()).cacheTtl(o.webhookCacheTtl()).apiAudiences(apiAudiences(o))
+                    .listener(listener).build())));
         }
         if (members.isEmpty() && !o.anonymousAuth()) {
             throw new GatewayFlags.FlagException("no authentication method configured: give --token-auth-file, "
