@@ -91,6 +91,10 @@ run() {
 }
 
 echo "gateway $gateway, bare $bare, ${secs}s per row; raw output in $work"
+# Both JVMs are warmed up alike before anything is measured (their JIT needs several seconds of load).
+echo "warming up both servers for 15 s each"
+wrk -t2 -c50 -d15s -H "Authorization: Bearer $token" "$gateway/version" >/dev/null 2>&1 || true
+wrk -t2 -c50 -d15s "$bare/version" >/dev/null 2>&1 || true
 run one-connection 1 "$gateway/version" "Authorization: Bearer $token"
 run bare-one-connection 1 "$bare/version"
 run cached-token-50 50 "$gateway/version" "Authorization: Bearer $token"
