@@ -85,6 +85,15 @@ final class ReverseProxy extends ProxyHandler.Reverse {
 
     @Override
     protected HttpClient newHttpClient() {
+        return upstreamClient(tls, "gateway-upstream");
+    }
+
+    /**
+     * A Jetty client for the upstream, shared in shape by the proxy and the WebSocket pass-through: {@code tls}'s client
+     * certificate and trust (the JVM's defaults when null, host names verified either way), daemon threads named
+     * {@code threadName}.
+     */
+    static HttpClient upstreamClient(SSLContext tls, String threadName) {
         SslContextFactory.Client ssl = new SslContextFactory.Client();
         if (tls != null) {
             ssl.setSslContext(tls);
@@ -92,7 +101,7 @@ final class ReverseProxy extends ProxyHandler.Reverse {
         ClientConnector connector = new ClientConnector();
         connector.setSslContextFactory(ssl);
         QueuedThreadPool threads = new QueuedThreadPool();
-        threads.setName("gateway-upstream");
+        threads.setName(threadName);
         threads.setDaemon(true);
         connector.setExecutor(threads);
         return new HttpClient(new HttpClientTransportDynamic(connector));

@@ -16,17 +16,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.transport.HttpClientTransportDynamic;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -64,17 +60,7 @@ final class WebSocketPassThrough {
     WebSocketPassThrough(URI upstream, SSLContext tls, Duration idleTimeout) {
         this.upstream = upstream;
         this.idleTimeout = idleTimeout;
-        SslContextFactory.Client ssl = new SslContextFactory.Client();
-        if (tls != null) {
-            ssl.setSslContext(tls);
-        }
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(ssl);
-        QueuedThreadPool threads = new QueuedThreadPool();
-        threads.setName("gateway-websocket-upstream");
-        threads.setDaemon(true);
-        connector.setExecutor(threads);
-        HttpClient http = new HttpClient(new HttpClientTransportDynamic(connector));
+        HttpClient http = ReverseProxy.upstreamClient(tls, "gateway-websocket-upstream");
         http.setFollowRedirects(false);
         http.setUserAgentField(null);
         this.client = new WebSocketClient(http);
