@@ -112,6 +112,14 @@ public final class GatehouseMetrics {
     private GatehouseMetrics() {
     }
 
+    private static double[] secondsOf(Duration[] d) {
+        double[] s = new double[d.length];
+        for (int i = 0; i < d.length; i++) {
+            s[i] = d[i].toNanos() / 1e9;
+        }
+        return s;
+    }
+
     private static Duration[] seconds(double... s) {
         Duration[] d = new Duration[s.length];
         for (int i = 0; i < s.length; i++) {
@@ -171,12 +179,14 @@ public final class GatehouseMetrics {
         private final MeterRegistry registry;
         private final AuthenticationListener next;
         private final Clock clock;
-        private final Timer successTime;
-        private final Timer failureTime;
-        private final Timer errorTime;
+        private final LatencyRecorder successTime;
+        private final LatencyRecorder failureTime;
+        private final LatencyRecorder errorTime;
         private final Map<String, SourceMeters> sources = new ConcurrentHashMap<>();
-        private final Timer cacheHitTime;
-        private final Timer cacheMissTime;
+        private final LatencyRecorder cacheHitTime;
+        private final LatencyRecorder cacheMissTime;
+        /** Native histograms on a Prometheus registry; null on any other registry (Micrometer timers then). */
+        private final PrometheusHistograms prometheus;
         private final Counter fetchOk;
         private final Counter fetchError;
         private final AtomicLong blocked = new AtomicLong();
@@ -194,6 +204,7 @@ public final class GatehouseMetrics {
             this.registry = Objects.requireNonNull(registry, "registry");
             this.next = next;
             this.clock = clock;
+            this.prometheus = PrometheusHistograms.of(registry);
             this.successTime = duration("success");
             this.failureTime = duration("failure");
             this.errorTime = duration("error");
@@ -226,9 +237,13 @@ public final class GatehouseMetrics {
             this.undecided = decisionCounters(registry, "<none>");
         }
 
-        private Timer cacheDuration(String status) {
-            return Timer.builder("authentication_token_cache_request_duration").tag("status", status)
-                    .serviceLevelObjectives(CACHE_BUCKETS).register(registry);
+        private LatencyRecorder cacheDuration(String status) {
+            if (prometheus != null) {
+                return prometheus.histogram("authentication_token_cache_request_duration_seconds", "",
+                        "status", status, secondsOf(CACHE_BUCKETS));
+            }
+            return LatencyRecorder.of(Timer.builder("authentication_token_cache_request_duration").tag("status", status)
+                    .serviceLevelObjectives(CACHE_BUCKETS).register(registry));
         }
 
         private IssuerMeters issuer(String issuerHash) {
@@ -266,15 +281,22 @@ public final class GatehouseMetrics {
             return m;
         }
 
-        private void countOf(String name, String key, String value, Timer timer, String description) {
-            FunctionCounter.builder(name, timer, Timer::count).description(description).tag(key, value).register(registry);
+        private void countOf(String name, String key, String value, LatencyRecorder timer, String description) {
+            FunctionCounter.builder(name, timer, LatencyRecorder::count).description(description).tag(key, value)
+                    .register(registry);
         }
 
-        private Timer duration(String result) {
-            return Timer.builder("authentication_duration").description("Authentication duration in seconds broken out by result.")
+        private LatencyRecorder duration(String result) {
+            if (prometheus != null) {
+                return prometheus.histogram("authentication_duration_seconds",
+                        "Authentication duration in seconds broken out by result.", "result", result,
+                        secondsOf(DURATION_BUCKETS));
+            }
+            return LatencyRecorder.of(Timer.builder("authentication_duration")
+                    .description("Authentication duration in seconds broken out by result.")
                     .tag("result", result).serviceLevelObjectives(DURATION_BUCKETS)
                     .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMillis(16_384))
-                    .register(registry);
+                    .register(registry));
         }
 
         private SourceMeters source(String source) {
@@ -289,19 +311,19 @@ public final class GatehouseMetrics {
 
         @Override
         public void authenticated(UserInfo user, Duration latency) {
-            successTime.record(latency);
+            successTime.record(latency.toNanos());
             next.authenticated(user, latency);
         }
 
         @Override
         public void rejected(Rejected rejection, Duration latency) {
-            errorTime.record(latency);
+            errorTime.record(latency.toNanos());
             next.rejected(rejection, latency);
         }
 
         @Override
         public void abstained(Duration latency) {
-            failureTime.record(latency);
+            failureTime.record(latency.toNanos());
             next.abstained(latency);
         }
 
@@ -319,11 +341,7 @@ public final class GatehouseMetrics {
         @Override
         public void tokenCacheRequest(boolean hit, long nanos) {
             // Kubernetes truncates the duration to whole milliseconds before converting it to seconds.
-            if (hit) {
-                cacheHitTime.record(nanos / 1_000_000, TimeUnit.MILLISECONDS);
-            } else {
-                cacheMissTime.record(nanos / 1_000_000, TimeUnit.MILLISECONDS);
-            }
+            (hit ? cacheHitTime : cacheMissTime).record(nanos / 1_000_000 * 1_000_000);
             next.tokenCacheRequest(hit, nanos);
         }
 

@@ -106,7 +106,8 @@ public final class CachingTokenAuthenticator implements TokenAuthenticator {
             Entry ready = quiet.getIfPresentQuietly(probe);
             if (ready != null) {
                 if (listener != AuthenticationListener.NONE) {
-                    listener.cacheHit(probe.fingerprint());
+                    // The fingerprint was computed when the verdict was cached: a hit formats nothing.
+                    listener.cacheHit(ready.fingerprint() != null ? ready.fingerprint() : probe.fingerprint());
                     return reported(ready, true, start);
                 }
                 return ready.verdict();
@@ -160,13 +161,14 @@ public final class CachingTokenAuthenticator implements TokenAuthenticator {
             verdict = delegate.authenticate(token, audiences);
         } catch (RuntimeException | Error e) {
             LOG.error("token authenticator {} crashed; credential {}", delegate.getClass().getName(), key.fingerprint(), e);
-            Entry crashed = new Entry(Rejected.of(RejectionReason.INTERNAL_ERROR, CRASH_MESSAGE), null);
+            Entry crashed = new Entry(Rejected.of(RejectionReason.INTERNAL_ERROR, CRASH_MESSAGE), null, null);
             // A crash is not a verdict about the token: waiters get it, the cache forgets it.
             mine.complete(crashed);
             cache.asMap().remove(key, mine);
             return crashed;
         }
-        Entry entry = new Entry(verdict, listener == AuthenticationListener.NONE ? null : Decision.current().member());
+        Entry entry = listener == AuthenticationListener.NONE ? new Entry(verdict, null, null)
+                : new Entry(verdict, Decision.current().member(), key.fingerprint());
         mine.complete(entry);
         if (ttlNanos(verdict) <= 0 || !keep.test(verdict)) {
             // Not to be kept: waiters already share it through the future. Dropping the entry now keeps an
@@ -198,8 +200,11 @@ public final class CachingTokenAuthenticator implements TokenAuthenticator {
         return e.verdict();
     }
 
-    /** A verdict and the chain member that reached it (null when unknown or when nobody listens). */
-    private record Entry(AuthenticationResult verdict, String decider) {
+    /**
+     * A verdict, the chain member that reached it and the credential's fingerprint for events (both null when unknown
+     * or when nobody listens).
+     */
+    private record Entry(AuthenticationResult verdict, String decider, String fingerprint) {
     }
 
     /** How long a verdict may be reused: the policy's TTL for its kind, never past the credential's expiry. */
@@ -238,7 +243,7 @@ public final class CachingTokenAuthenticator implements TokenAuthenticator {
                 } catch (InterruptedException e) {
                     interrupted = true;
                 } catch (ExecutionException | CompletionException e) {
-                    return new Entry(Rejected.of(RejectionReason.INTERNAL_ERROR, CRASH_MESSAGE), null);
+                    return new Entry(Rejected.of(RejectionReason.INTERNAL_ERROR, CRASH_MESSAGE), null, null);
                 }
             }
         } finally {
