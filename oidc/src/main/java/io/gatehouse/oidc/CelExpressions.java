@@ -43,7 +43,7 @@ final class CelExpressions {
             .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS)
             .addVar("claims", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addLibraries(CelExtensions.optional(), CelExtensions.strings(), CelExtensions.sets(OPTIONS),
-                    CelExtensions.lists(), KubernetesCelLibrary.INSTANCE)
+                    CelExtensions.lists(), CelExtensions.comprehensions(), KubernetesCelLibrary.INSTANCE)
             .build();
 
     /** Kubernetes' {@code kubernetes.UserInfo}: a field outside these four fails compilation. */
@@ -72,13 +72,13 @@ final class CelExpressions {
             })
             .addVar("user", USER_TYPE)
             .addLibraries(CelExtensions.optional(), CelExtensions.strings(), CelExtensions.sets(OPTIONS),
-                    CelExtensions.lists(), KubernetesCelLibrary.INSTANCE)
+                    CelExtensions.lists(), CelExtensions.comprehensions(), KubernetesCelLibrary.INSTANCE)
             .build();
 
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
             .setOptions(OPTIONS)
             .addLibraries(CelExtensions.optional(), CelExtensions.strings(), CelExtensions.sets(OPTIONS),
-                    CelExtensions.lists(), KubernetesCelLibrary.INSTANCE)
+                    CelExtensions.lists(), CelExtensions.comprehensions(), KubernetesCelLibrary.INSTANCE)
             .build();
 
     private CelExpressions() {

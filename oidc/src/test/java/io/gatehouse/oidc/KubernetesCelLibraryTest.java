@@ -186,6 +186,17 @@ class KubernetesCelLibraryTest {
         "quantity('+7m').sign() | 1",
         "quantity('10Ei').asInteger() | 9223372036854775807",
         "quantity('1e4294967296').asInteger() | 1",
+        // ext.TwoVarComprehensions (Kubernetes 1.32) and ext.Lists v3
+        "claims.roles.all(i, r, r != '' && i >= 0) | true",
+        "claims.roles.exists(i, r, i == 2 && r == 'c') | true",
+        "claims.roles.existsOne(i, r, r == 'a') | true",
+        "claims.roles.transformList(i, r, r + string(i)) | [b0, a1, c2]",
+        "{'a': 1}.transformMap(k, v, v + 1)['a'] | 2",
+        "[[1], [2, 3]].flatten() | [1, 2, 3]",
+        "claims.roles.sort() | [a, b, c]",
+        "['b', 'a', 'b'].distinct() | [b, a]",
+        "lists.range(3) | [0, 1, 2]",
+        "claims.roles.slice(1, 3) | [a, c]",
         // library.Lists
         "[1, 2, 3].isSorted() | true",
         "['a', 'b', 'b', 'c'].isSorted() | true",
