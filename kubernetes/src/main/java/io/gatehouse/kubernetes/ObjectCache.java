@@ -22,6 +22,9 @@ final class ObjectCache<T extends HasMetadata, R> implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ObjectCache.class);
 
+    /** Objects per list page, client-go's informer default. */
+    static final long LIST_PAGE = 500;
+
     private final String resource;
     private final RecordStore<T, R> store;
     private final SharedIndexInformer<T> informer;
@@ -40,7 +43,9 @@ final class ObjectCache<T extends HasMetadata, R> implements AutoCloseable {
         this.resource = resource;
         this.store = new RecordStore<>(toRecord, emptyObject);
         this.lastWatching = now;
-        this.informer = source.runnableInformer(0);
+        // Lists come in pages, as client-go's informers request them: one page, not the whole list, is in memory at a
+        // time while the cache fills.
+        this.informer = source.withLimit(LIST_PAGE).runnableInformer(0);
         informer.itemStore(store);
         informer.exceptionHandler((started, t) -> {
             String error = describe(t);
