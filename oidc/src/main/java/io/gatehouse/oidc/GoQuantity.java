@@ -1,7 +1,6 @@
 package io.gatehouse.oidc;
 
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.math.RoundingMode;
 
 /**
@@ -255,10 +254,5 @@ final class GoQuantity implements Comparable<GoQuantity> {
     @Override
     public String toString() {
         return value.toString();
-    }
-
-    /** The magnitude as an exact integer when it is one, for tests. */
-    BigInteger exactInteger() {
-        return value.toBigIntegerExact();
     }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.examples.gateway;
 
+import io.gatehouse.x509.DeferringTrustManager;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -8,7 +9,6 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.X509TrustManager;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -39,7 +39,8 @@ public final class BareServer {
         List<X509Certificate> chain = Pem.readCertificates(Path.of(args[0]));
         PrivateKey key = Pem.readPrivateKey(Path.of(args[1]));
         int port = args.length > 2 ? Integer.parseInt(args[2]) : 0;
-        SSLContext tls = ServingTls.context(chain, key, new AcceptAny());
+        // Client certificates requested and left unjudged, as the gateway's handshake does.
+        SSLContext tls = ServingTls.context(chain, key, new DeferringTrustManager(List::of));
         ServingOptions serving = ServingOptions.defaults();
         Server server = GatewayServer.newServer(serving);
         ServerConnector connector = GatewayServer.newConnector(server, tls, serving, "127.0.0.1", port);
@@ -60,22 +61,5 @@ public final class BareServer {
         System.out.println("bare server on https://127.0.0.1:" + connector.getLocalPort());
         System.out.flush();
         new CountDownLatch(1).await();
-    }
-
-    /** Client certificates are requested, as by the gateway, and ignored. */
-    private static final class AcceptAny implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            throw new UnsupportedOperationException("a server-side trust manager");
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }
