@@ -48,6 +48,8 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
     private final AuthenticationListener listener;
     private final Authenticator cached;
     private final Authenticator uncached;
+    /** The chain's own token cache, whose lookups share the chain's clock reads; null without one. */
+    private final TokenAuthenticator tokenCache;
     private final List<Object> closeables;
     private final List<HeaderConsumer> consumers;
     /** The last combination of the consumers' headers, reused while every consumer answers the same instance. */
@@ -75,6 +77,7 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
         TokenAuthenticator tokenCache = tokenUnion == null || !b.cachePolicy.enabled()
                 ? tokenUnion
                 : new CachingTokenAuthenticator(tokenUnion, b.cachePolicy, b.clock, listener);
+        this.tokenCache = tokenCache == tokenUnion ? null : tokenCache;
         List<Named<?>> members = new ArrayList<>();
         for (Named<?> m : b.members) {
             members.add(m.token() ? m : new Named<>(m.name(), tracked(m.name(), (Authenticator) m.member()), false));
@@ -116,18 +119,39 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
 
     @Override
     public AuthenticationResult authenticate(AuthenticationRequest request) {
-        if (listener == AuthenticationListener.NONE) {
-            return judge(cached, request);
-        }
+        return listener == AuthenticationListener.NONE ? judge(cached, request) : judgeReported(request);
+    }
+
+    /** {@link #authenticate} with a listener: the verdict timed, its decider named, and the events sent. */
+    private AuthenticationResult judgeReported(AuthenticationRequest request) {
         long start = System.nanoTime();
         Decision decision = Decision.current();
         // A chain may be a member of another chain: what the outer one recorded so far is put back afterwards.
-        Object outer = decision.save();
-        decision.reset();
-        AuthenticationResult result = judge(cached, request);
-        String decider = decision.member();
-        decision.restore(outer);
-        Duration latency = Duration.ofNanos(System.nanoTime() - start);
+        Object outer = decision.begin(start, tokenCache);
+        AuthenticationResult result;
+        long end;
+        String decider;
+        int cacheOutcome;
+        long cacheNanos;
+        try {
+            result = judge(cached, request);
+        } finally {
+            end = System.nanoTime();
+            decider = decision.member();
+            cacheOutcome = decision.deferredCacheOutcome();
+            cacheNanos = decision.deferredCacheNanos(end);
+            decision.end(outer);
+        }
+        report(result, decider, cacheOutcome, cacheNanos, end - start);
+        return result;
+    }
+
+    private void report(AuthenticationResult result, String decider, int cacheOutcome, long cacheNanos, long nanos) {
+        if (cacheOutcome != 0) {
+            // The cache's lookup shared the chain's clock reads (see Decision): reported now that it has ended.
+            listener.tokenCacheRequest(cacheOutcome == 1, cacheNanos);
+        }
+        Duration latency = Duration.ofNanos(nanos);
         if (result instanceof Authenticated a) {
             listener.authenticated(a.user(), latency);
         } else if (result instanceof Rejected r) {
@@ -136,7 +160,6 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
             listener.abstained(latency);
         }
         listener.decided(decider, result, latency);
-        return result;
     }
 
     /** The member, recording its verdicts for the {@code decided} event; the member itself when nobody listens. */
@@ -145,9 +168,11 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
             return member;
         }
         return request -> {
+            Decision decision = Decision.current();
+            decision.requestMemberStarts();
             AuthenticationResult r = member.authenticate(request);
             if (!(r instanceof Abstained)) {
-                Decision.current().record(name, r);
+                decision.record(name, r);
             }
             return r;
         };

@@ -87,14 +87,24 @@ public final class CachingTokenAuthenticator implements TokenAuthenticator {
     @Override
     public AuthenticationResult authenticate(String token, List<String> audiences) {
         if (listener == AuthenticationListener.NONE) {
-            return lookup(token, audiences, 0);
+            return lookup(token, audiences, null, 0, false);
+        }
+        Decision decision = Decision.current();
+        if (decision.deferLookup(this)) {
+            // The chain's own lookup, first in the request: timed by the chain's clock reads (see Decision).
+            return lookup(token, audiences, decision, 0, true);
         }
         long start = System.nanoTime();
-        return lookup(token, audiences, start);
+        decision.clockRead(start);
+        return lookup(token, audiences, decision, start, false);
     }
 
-    /** The lookup; {@code start} is its {@link System#nanoTime()} when a listener is attached. */
-    private AuthenticationResult lookup(String token, List<String> audiences, long start) {
+    /**
+     * The lookup; with a listener, {@code decision} is this thread's record and {@code start} the lookup's
+     * {@link System#nanoTime()}, unless {@code deferred}: the chain then times it.
+     */
+    private AuthenticationResult lookup(String token, List<String> audiences, Decision decision, long start,
+                                        boolean deferred) {
         // A hit is looked up with this thread's reusable probe key; only a miss allocates a key to keep.
         Scratch s = scratch.get();
         Key probe = s.digest(token, audiences);
@@ -105,19 +115,27 @@ public final class CachingTokenAuthenticator implements TokenAuthenticator {
             // every n-th call, so that no request pattern can keep a token's hits from being recorded.
             Entry ready = quiet.getIfPresentQuietly(probe);
             if (ready != null) {
-                if (listener != AuthenticationListener.NONE) {
-                    // The fingerprint was computed when the verdict was cached: a hit formats nothing.
-                    listener.cacheHit(ready.fingerprint() != null ? ready.fingerprint() : probe.fingerprint());
-                    return reported(ready, true, start);
-                }
-                return ready.verdict();
+                return decision == null ? ready.verdict() : reportedHit(ready, probe, decision, start, deferred);
             }
         }
+        return lookupRecorded(token, audiences, probe, decision, start, deferred);
+    }
+
+    /** A hit found quietly, reported. */
+    private AuthenticationResult reportedHit(Entry ready, Key probe, Decision decision, long start, boolean deferred) {
+        // The fingerprint was computed when the verdict was cached: a hit formats nothing.
+        listener.cacheHit(ready.fingerprint() != null ? ready.fingerprint() : probe.fingerprint());
+        return reported(ready, true, decision, start, deferred);
+    }
+
+    /** The lookup recorded in the eviction policy, and the miss: the rest of {@link #lookup}. */
+    private AuthenticationResult lookupRecorded(String token, List<String> audiences, Key probe, Decision decision,
+                                                long start, boolean deferred) {
         CompletableFuture<Entry> existing = cache.getIfPresent(probe);
         if (existing != null) {
-            if (listener != AuthenticationListener.NONE) {
+            if (decision != null) {
                 listener.cacheHit(probe.fingerprint());
-                return joinReported(existing, start);
+                return joinReported(existing, decision, start, deferred);
             }
             return join(existing).verdict();
         }
@@ -125,13 +143,13 @@ public final class CachingTokenAuthenticator implements TokenAuthenticator {
         CompletableFuture<Entry> mine = new CompletableFuture<>();
         existing = cache.asMap().putIfAbsent(key, mine);
         if (existing != null) {
-            if (listener != AuthenticationListener.NONE) {
+            if (decision != null) {
                 listener.cacheHit(key.fingerprint());
-                return joinReported(existing, start);
+                return joinReported(existing, decision, start, deferred);
             }
             return join(existing).verdict();
         }
-        if (listener == AuthenticationListener.NONE) {
+        if (decision == null) {
             return fetch(key, mine, token, audiences).verdict();
         }
         listener.cacheMiss(key.fingerprint());
@@ -139,7 +157,6 @@ public final class CachingTokenAuthenticator implements TokenAuthenticator {
         listener.tokenCacheInFlight(1);
         // Whoever decides inside the delegate is named with the verdict it reached, apart from what the chain
         // recorded before the token step; a later hit names it again from the cache.
-        Decision decision = Decision.current();
         Object before = decision.save();
         decision.reset();
         Entry fetched;
@@ -147,11 +164,11 @@ public final class CachingTokenAuthenticator implements TokenAuthenticator {
             fetched = fetch(key, mine, token, audiences);
         } finally {
             listener.tokenCacheInFlight(-1);
+            decision.restore(before);
         }
-        decision.restore(before);
         listener.tokenCacheFetch(!(fetched.verdict() instanceof Rejected));
         listener.tokenCacheBlocked(-1);
-        return reported(fetched, false, start);
+        return reported(fetched, false, decision, start, deferred);
     }
 
     /** Runs the delegate for a missed key and completes {@code mine} with its verdict. */
@@ -179,9 +196,10 @@ public final class CachingTokenAuthenticator implements TokenAuthenticator {
     }
 
     /** A verdict found in the cache, possibly still being reached: a wait counts as a miss, as Kubernetes counts it. */
-    private AuthenticationResult joinReported(CompletableFuture<Entry> f, long start) {
+    private AuthenticationResult joinReported(CompletableFuture<Entry> f, Decision decision, long start,
+                                              boolean deferred) {
         if (f.isDone()) {
-            return reported(join(f), true, start);
+            return reported(join(f), true, decision, start, deferred);
         }
         listener.tokenCacheBlocked(1);
         Entry e;
@@ -190,13 +208,17 @@ public final class CachingTokenAuthenticator implements TokenAuthenticator {
         } finally {
             listener.tokenCacheBlocked(-1);
         }
-        return reported(e, false, start);
+        return reported(e, false, decision, start, deferred);
     }
 
     /** Reports the ended lookup and names the deciding member; returns the verdict. */
-    private AuthenticationResult reported(Entry e, boolean hit, long start) {
-        Decision.current().record(e.decider(), e.verdict());
-        listener.tokenCacheRequest(hit, System.nanoTime() - start);
+    private AuthenticationResult reported(Entry e, boolean hit, Decision decision, long start, boolean deferred) {
+        decision.record(e.decider(), e.verdict());
+        if (deferred) {
+            decision.deferredLookupEnded(hit);
+        } else {
+            listener.tokenCacheRequest(hit, System.nanoTime() - start);
+        }
         return e.verdict();
     }
 
