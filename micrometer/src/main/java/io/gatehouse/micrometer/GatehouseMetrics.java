@@ -2,8 +2,8 @@ package io.gatehouse.micrometer;
 
 import io.gatehouse.core.AuthenticationListener;
 import io.gatehouse.core.AuthenticationResult.Rejected;
-import io.gatehouse.core.UserInfo;
 import io.gatehouse.core.AuthenticationResult;
+import io.gatehouse.core.UserInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -86,6 +86,15 @@ public final class GatehouseMetrics {
 
     /** The most JWT issuers, and the most chain members, tracked one by one; the rest share {@code "other"}. */
     public static final int MAX_ISSUERS = 64;
+
+    /**
+     * Per-request count slots: three duration histograms of 15 buckets, +Inf and a sum, two cache-duration ones of 11
+     * buckets, +Inf and a sum, and three decision counts for each member, "other" and none.
+     */
+    private static final int MAX_SLOTS = 3 * 17 + 2 * 13 + 3 * (MAX_ISSUERS + 2);
+
+    /** The slots a thread's cells start with: the histograms' and a few members'. */
+    private static final int INITIAL_SLOTS = 3 * 17 + 2 * 13 + 3 * 8;
 
     /** Prometheus' default buckets, Kubernetes' for {@code authentication_token_cache_request_duration_seconds}. */
     static final Duration[] CACHE_BUCKETS = seconds(.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10);
@@ -195,8 +204,11 @@ public final class GatehouseMetrics {
         private final Counter certificatesExpired;
         private final Counter[] serviceAccountTokens;
         private final Map<String, IssuerMeters> issuers = new ConcurrentHashMap<>();
-        private final Map<String, Counter[]> decisions = new ConcurrentHashMap<>();
-        private final Counter[] undecided;
+        /** The per-request counts: the native histograms' and the decisions'. */
+        private final ThreadCounts counts = new ThreadCounts(INITIAL_SLOTS, MAX_SLOTS);
+        /** Each member's first decision slot (success, error, failure follow); at most {@link #MAX_ISSUERS}. */
+        private final Map<String, Integer> decisions = new ConcurrentHashMap<>();
+        private final int undecided;
         /** Per HTTP status 100..599 at its index, {@code <error>} at 0; registered on first use. */
         private final AtomicReferenceArray<WebhookMeters> webhook = new AtomicReferenceArray<>(600);
 
@@ -204,7 +216,7 @@ public final class GatehouseMetrics {
             this.registry = Objects.requireNonNull(registry, "registry");
             this.next = next;
             this.clock = clock;
-            this.prometheus = PrometheusHistograms.of(registry);
+            this.prometheus = PrometheusHistograms.of(registry, counts);
             this.successTime = duration("success");
             this.failureTime = duration("failure");
             this.errorTime = duration("error");
@@ -234,7 +246,7 @@ public final class GatehouseMetrics {
             for (AuthenticationListener.ServiceAccountTokenKind k : kinds) {
                 serviceAccountTokens[k.ordinal()] = Counter.builder(serviceAccountMeter(k)).register(registry);
             }
-            this.undecided = decisionCounters(registry, "<none>");
+            this.undecided = decisionCounters(registry, counts, "<none>");
         }
 
         private LatencyRecorder cacheDuration(String status) {
@@ -258,17 +270,15 @@ public final class GatehouseMetrics {
             return issuers.computeIfAbsent(full ? "\0other" : key, k -> new IssuerMeters(registry, tag));
         }
 
-        private Counter[] decision(String member) {
-            if (member == null) {
-                return undecided;
-            }
-            Counter[] c = decisions.get(member);
+        /** The first decision slot of {@code member}, registering its counters on its first decision. */
+        private int decision(String member) {
+            Integer c = decisions.get(member);
             if (c != null) {
                 return c;
             }
             boolean full = decisions.size() >= MAX_ISSUERS;
             return decisions.computeIfAbsent(full ? "\0other" : member,
-                    m -> decisionCounters(registry, full ? "other" : member));
+                    m -> decisionCounters(registry, counts, full ? "other" : member));
         }
 
         private WebhookMeters webhook(int code) {
@@ -365,7 +375,19 @@ public final class GatehouseMetrics {
 
         @Override
         public void decided(String authenticator, AuthenticationResult result, Duration latency) {
-            decision(authenticator)[resultIndex(result)].increment();
+            ThreadCounts.Cells cells = counts.cells();
+            int first;
+            if (authenticator == null) {
+                first = undecided;
+            } else if (authenticator == cells.lastKey) {
+                // A chain names its members with the same strings every time: most lookups end here.
+                first = cells.lastSlot;
+            } else {
+                first = decision(authenticator);
+                cells.lastKey = authenticator;
+                cells.lastSlot = first;
+            }
+            cells.add(first + resultIndex(result), 1);
             next.decided(authenticator, result, latency);
         }
 
@@ -456,16 +478,22 @@ public final class GatehouseMetrics {
         return r instanceof AuthenticationResult.Authenticated ? 0 : r instanceof Rejected ? 1 : 2;
     }
 
-    /** {@code gatehouse_authentication_decisions_total{authenticator, result}}: success, error, failure. */
-    private static Counter[] decisionCounters(MeterRegistry registry, String member) {
-        Counter[] c = new Counter[3];
+    /**
+     * {@code gatehouse_authentication_decisions_total{authenticator, result}}: success, error, failure, counted in
+     * three consecutive slots of {@code counts}.
+     *
+     * @return the first slot
+     */
+    private static int decisionCounters(MeterRegistry registry, ThreadCounts counts, String member) {
+        int first = counts.allocate(3);
         String[] results = {"success", "error", "failure"};
         for (int i = 0; i < 3; i++) {
-            c[i] = Counter.builder("gatehouse_authentication_decisions")
+            int slot = first + i;
+            FunctionCounter.builder("gatehouse_authentication_decisions", counts, c -> c.sum(slot))
                     .description("Verdicts by the chain member that reached them (Gatehouse's).")
                     .tag("authenticator", member).tag("result", results[i]).register(registry);
         }
-        return c;
+        return first;
     }
 
     private static String serviceAccountMeter(AuthenticationListener.ServiceAccountTokenKind kind) {

@@ -29,12 +29,17 @@ final class PrometheusHistograms implements MultiCollector {
     }
 
     private final List<Series> series = new ArrayList<>();
+    private final ThreadCounts counts;
 
-    private PrometheusHistograms() {
+    private PrometheusHistograms(ThreadCounts counts) {
+        this.counts = counts;
     }
 
-    /** The native histograms of {@code registry}, or null when it is not a Prometheus registry or none is loadable. */
-    static PrometheusHistograms of(MeterRegistry registry) {
+    /**
+     * The native histograms of {@code registry}, counted in {@code counts}, or null when it is not a Prometheus
+     * registry or none is loadable.
+     */
+    static PrometheusHistograms of(MeterRegistry registry, ThreadCounts counts) {
         try {
             Class.forName("io.micrometer.prometheusmetrics.PrometheusMeterRegistry", false,
                     GatehouseMetrics.class.getClassLoader());
@@ -43,16 +48,16 @@ final class PrometheusHistograms implements MultiCollector {
         } catch (ClassNotFoundException | LinkageError absent) {
             return null;
         }
-        return Bridge.of(registry);
+        return Bridge.of(registry, counts);
     }
 
     /** Kept apart so that the Prometheus types are resolved only once their presence is known. */
     private static final class Bridge {
-        static PrometheusHistograms of(MeterRegistry registry) {
+        static PrometheusHistograms of(MeterRegistry registry, ThreadCounts counts) {
             if (!(registry instanceof PrometheusMeterRegistry prometheus)) {
                 return null;
             }
-            PrometheusHistograms h = new PrometheusHistograms();
+            PrometheusHistograms h = new PrometheusHistograms(counts);
             prometheus.getPrometheusRegistry().register(h);
             return h;
         }
@@ -64,7 +69,7 @@ final class PrometheusHistograms implements MultiCollector {
      */
     synchronized BucketHistogram histogram(String name, String help, String labelName, String labelValue,
                                            double[] bounds) {
-        BucketHistogram h = new BucketHistogram(bounds);
+        BucketHistogram h = new BucketHistogram(bounds, counts);
         series.add(new Series(name, help, labelName, labelValue, bounds.clone(), h));
         return h;
     }

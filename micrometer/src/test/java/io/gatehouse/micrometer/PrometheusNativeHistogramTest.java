@@ -65,7 +65,7 @@ class PrometheusNativeHistogramTest {
 
     @Test
     void bucketsAreFoundByInclusiveUpperBound() {
-        BucketHistogram h = new BucketHistogram(new double[] {0.001, 0.002});
+        BucketHistogram h = new BucketHistogram(new double[] {0.001, 0.002}, new ThreadCounts(8, 8));
         h.record(-5);
         h.record(1_000_000);
         h.record(1_000_001);
