@@ -142,16 +142,11 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
             cacheNanos = decision.deferredCacheNanos(end);
             decision.end(outer);
         }
-        report(result, decider, cacheOutcome, cacheNanos, end - start);
-        return result;
-    }
-
-    private void report(AuthenticationResult result, String decider, int cacheOutcome, long cacheNanos, long nanos) {
         if (cacheOutcome != 0) {
             // The cache's lookup shared the chain's clock reads (see Decision): reported now that it has ended.
             listener.tokenCacheRequest(cacheOutcome == 1, cacheNanos);
         }
-        Duration latency = Duration.ofNanos(nanos);
+        Duration latency = Duration.ofNanos(end - start);
         if (result instanceof Authenticated a) {
             listener.authenticated(a.user(), latency);
         } else if (result instanceof Rejected r) {
@@ -160,6 +155,7 @@ public final class AuthenticationChain implements Authenticator, AutoCloseable {
             listener.abstained(latency);
         }
         listener.decided(decider, result, latency);
+        return result;
     }
 
     /** The member, recording its verdicts for the {@code decided} event; the member itself when nobody listens. */

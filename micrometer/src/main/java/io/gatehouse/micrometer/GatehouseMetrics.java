@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * chain ({@code AuthenticationChain.Builder.listener}) and to the authenticators that report reloads and key
  * refreshes. One listener per registry; it is thread-safe, and the per-request events allocate nothing: their meters
  * are registered up front, or on a member's, issuer's or status's first event and then found with one map or array
- * read.
+ * read. The per-request counts (the histograms on a Prometheus registry, the decisions) are kept per thread and
+ * summed when the registry is read, so that concurrent requests write no shared memory.
  *
  * <p>Meters, as the Prometheus registry exposes them:
  * <ul>

@@ -115,22 +115,14 @@ public final class CachingTokenAuthenticator implements TokenAuthenticator {
             // every n-th call, so that no request pattern can keep a token's hits from being recorded.
             Entry ready = quiet.getIfPresentQuietly(probe);
             if (ready != null) {
-                return decision == null ? ready.verdict() : reportedHit(ready, probe, decision, start, deferred);
+                if (decision != null) {
+                    // The fingerprint was computed when the verdict was cached: a hit formats nothing.
+                    listener.cacheHit(ready.fingerprint() != null ? ready.fingerprint() : probe.fingerprint());
+                    return reported(ready, true, decision, start, deferred);
+                }
+                return ready.verdict();
             }
         }
-        return lookupRecorded(token, audiences, probe, decision, start, deferred);
-    }
-
-    /** A hit found quietly, reported. */
-    private AuthenticationResult reportedHit(Entry ready, Key probe, Decision decision, long start, boolean deferred) {
-        // The fingerprint was computed when the verdict was cached: a hit formats nothing.
-        listener.cacheHit(ready.fingerprint() != null ? ready.fingerprint() : probe.fingerprint());
-        return reported(ready, true, decision, start, deferred);
-    }
-
-    /** The lookup recorded in the eviction policy, and the miss: the rest of {@link #lookup}. */
-    private AuthenticationResult lookupRecorded(String token, List<String> audiences, Key probe, Decision decision,
-                                                long start, boolean deferred) {
         CompletableFuture<Entry> existing = cache.getIfPresent(probe);
         if (existing != null) {
             if (decision != null) {
