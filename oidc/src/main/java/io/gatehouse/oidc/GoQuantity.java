@@ -177,8 +177,9 @@ final class GoQuantity implements Comparable<GoQuantity> {
     }
 
     private void checkSpread(GoQuantity y) throws QuantityException {
-        if (value.signum() != 0 && y.value.signum() != 0
-                && Math.abs((long) value.scale() - (long) y.value.scale()) > MAX_SCALE_SPREAD) {
+        // Zeros too: Go's inf.Dec rescales a zero's operand as any other ('0e-2000000000' plus 1 is a number with two
+        // billion digits there), and so does BigDecimal, which cannot hold it at all.
+        if (Math.abs((long) value.scale() - (long) y.value.scale()) > MAX_SCALE_SPREAD) {
             throw new QuantityException("quantity arithmetic out of range");
         }
     }

@@ -260,6 +260,9 @@ class KubernetesCelLibraryTest {
         "quantity('9999999999999999999999999999999999999G').asInteger() | cannot convert value to integer",
         "quantity('1.5m').asInteger() | cannot convert value to integer",
         "quantity('1e2000000000').add(1) | quantity arithmetic out of range",
+        // A zero keeps its scale, as Go's: adding to it rescales as much (found by the property below).
+        "quantity('0e-2000000000').add(1) | quantity arithmetic out of range",
+        "quantity('1').sub(quantity('-0e-2000000000')) | quantity arithmetic out of range",
     })
     void errorsCarryKubernetesTexts(String expression, String expected) {
         String m = error(expression);
