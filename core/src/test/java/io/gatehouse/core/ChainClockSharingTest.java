@@ -108,6 +108,35 @@ class ChainClockSharingTest {
     }
 
     @Test
+    void aSecondLookupInOneRequestEndsTheFirstAndTimesItself() {
+        // A rejected Authorization token does not end the union: the WebSocket step looks its token up too.
+        try (AuthenticationChain c = AuthenticationChain.builder().listener(timings)
+                .addToken("tokens", (t, a) -> {
+                    if (t.equals("bad")) {
+                        return Rejected.of(RejectionReason.REVOKED, "revoked");
+                    }
+                    pause();
+                    return Authenticated.of(UserInfo.of("alice", ""));
+                })
+                .build()) {
+            AuthenticationRequest both = AuthenticationRequest.builder().header("Authorization", "Bearer bad")
+                    .header("Connection", "Upgrade").header("Upgrade", "websocket")
+                    .header("Sec-WebSocket-Protocol", "base64url.bearer.authorization.k8s.io."
+                            + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("good".getBytes(
+                                    java.nio.charset.StandardCharsets.UTF_8)) + ",v4.channel.k8s.io")
+                    .build();
+            assertInstanceOf(Authenticated.class, c.authenticate(both));
+        }
+        // The second lookup reports as it ends, the chain's deferred first one at the chain's end.
+        assertEquals(List.of("miss", "miss"), timings.lookups);
+        long second = timings.lookupNanos.get(0);
+        long first = timings.lookupNanos.get(1);
+        long chain = timings.chainNanos.get(0);
+        assertTrue(second >= PAUSE_NANOS, "the second lookup holds its verification: " + second);
+        assertTrue(first <= chain - second, "the first lookup ended when the second began: " + first + " of " + chain);
+    }
+
+    @Test
     void aMembersOwnCacheInsideTheLookupTimesItselfAndLeavesTheChainsLookupOpen() {
         // As the webhook's answer cache: a cache inside a token member, reporting to the same listener.
         CachingTokenAuthenticator inner = new CachingTokenAuthenticator((t, a) -> {
